@@ -1,0 +1,43 @@
+# The README's two commands: `make demo` runs the hotline locally, `make test` runs every check.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BABEL := $(VENV)/bin/pybabel
+
+.PHONY: demo run test check lint typecheck install extract update-catalogs compile bench
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install compile
+	$(VENV)/bin/hotline demo
+
+run: install compile
+	$(VENV)/bin/hotline run
+
+test: install compile lint typecheck
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check bot storage tests bench
+	$(VENV)/bin/ruff format --check bot storage tests bench
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+extract: install
+	$(BABEL) extract -F babel.cfg -k N_ -k _ --no-location --sort-by-file --project hotline \
+		--copyright-holder "hotline" -o locales/messages.pot .
+
+update-catalogs: extract
+	$(BABEL) update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+
+compile: install
+	$(BABEL) compile -d locales -D messages --statistics
+
+bench: install compile
+	$(PY) -m bench.broadcast

@@ -1,0 +1,114 @@
+"""The `hotline` command: run, demo, emulator, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+from bot.config import Settings, SettingsError, load_settings
+from storage.migrate import SchemaOutdated
+
+DESCRIPTION = "A Telegram hotline for citizens in trouble abroad, run by their embassy."
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="hotline", description=DESCRIPTION)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot against Telegram (needs HOTLINE_BOT_TOKEN)")
+    run.add_argument("--framework", choices=("aiogram", "ptb"), help="overrides HOTLINE_FRAMEWORK")
+    run.add_argument("--webhook", action="store_true", help="receive updates by webhook, not polling")
+    demo = sub.add_parser("demo", help="try the hotline locally: emulator, bot and a terminal phone")
+    demo.add_argument("--framework", choices=("aiogram", "ptb"), default="aiogram")
+    demo.add_argument(
+        "--database", default="var/demo.db", help="SQLite file for the demo (default %(default)s)"
+    )
+    emu = sub.add_parser("emulator", help="run the local Bot API emulator alone")
+    emu.add_argument("--host", default="127.0.0.1")
+    emu.add_argument("--port", type=int, default=8081)
+    emu.add_argument("--token", default="123456789:hotline-emulator-token-000000000000")
+    emu.add_argument("--no-limits", action="store_true", help="do not enforce Telegram's rate limits")
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
+    db_sub.add_parser("upgrade", help="bring the database to the newest schema")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "run":
+            overrides = {"framework": args.framework} if args.framework else {}
+            settings = load_settings(**overrides)
+            settings.require_token()
+            return asyncio.run(run(settings, webhook=args.webhook))
+        if args.command == "demo":
+            from bot.demo import demo
+
+            return asyncio.run(demo(args.framework, args.database))
+        if args.command == "emulator":
+            return asyncio.run(emulator(args.host, args.port, args.token, not args.no_limits))
+        if args.command == "db" and args.db_command == "upgrade":
+            return asyncio.run(db_upgrade(load_settings()))
+    except (SettingsError, SchemaOutdated) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    parser().print_help()
+    return 0 if args.command is None else 2
+
+
+async def db_upgrade(settings: Settings) -> int:
+    from storage.db import make_engine
+    from storage.migrate import upgrade
+
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+    print("The database is at the newest schema.")
+    return 0
+
+
+def stop_event() -> asyncio.Event:
+    """An event set by SIGTERM or SIGINT: the runtime stops taking updates and finishes what it has."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
+async def run(settings: Settings, webhook: bool) -> int:
+    from bot.app import Hotline
+    from bot.runtime import make_runtime
+    from storage.migrate import ensure_schema
+
+    if webhook and not settings.webhook_url:
+        raise SettingsError("HOTLINE_WEBHOOK_URL is not set: webhook mode needs the public https address.")
+    hotline = Hotline.from_settings(settings)
+    try:
+        await ensure_schema(hotline.engine, settings.sqlite_path is not None)
+        runtime = make_runtime(settings.framework)
+        await runtime(hotline, settings, stop_event(), webhook)
+    finally:
+        await hotline.close()
+    return 0
+
+
+async def emulator(host: str, port: int, token: str, limits: bool) -> int:
+    from bot.emulator import Limits
+    from bot.emulator.server import serve
+
+    with contextlib.suppress(asyncio.CancelledError):
+        await serve(host, port, token, Limits(enabled=limits))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

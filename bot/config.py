@@ -1,0 +1,108 @@
+"""Typed settings, read once in main() from the environment or `.env` (prefix HOTLINE_)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/hotline.db"
+TELEGRAM_API = "https://api.telegram.org"
+_TOKEN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
+
+IdList = Annotated[tuple[int, ...], NoDecode]
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message is one sentence naming it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="HOTLINE_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    bot_token: SecretStr | None = None
+    telegram_api: str = TELEGRAM_API
+    database_url: str = DEFAULT_DATABASE_URL
+    officer_chat_id: int | None = None
+    staff_ids: IdList = ()
+    supervisor_ids: IdList = ()
+    framework: Literal["aiogram", "ptb"] = "aiogram"
+
+    mission_name: str = "KBRI Phnom Penh"
+    reference_prefix: str = "PNH"
+    hotline_phone: str | None = None
+    timezone: str = "Asia/Phnom_Penh"
+    retention_days: int = Field(default=180, ge=1, le=3650)
+
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+
+    @field_validator("staff_ids", "supervisor_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("reference_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z]{2,5}", value):
+            raise ValueError("must be 2 to 5 capital letters, such as PNH")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known time zone, such as Asia/Phnom_Penh") from exc
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token from @BotFather (digits, a colon, then letters)")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The file of a SQLite database URL, else None."""
+        prefix = "sqlite+aiosqlite:///"
+        if self.database_url.startswith(prefix):
+            return Path(self.database_url[len(prefix) :])
+        return None
+
+    def require_token(self) -> str:
+        if self.bot_token is None:
+            raise SettingsError(
+                "HOTLINE_BOT_TOKEN is not set: put the token from @BotFather in it, "
+                "or run `hotline demo` to try the hotline locally without Telegram."
+            )
+        return self.bot_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; a wrong value becomes one SettingsError sentence naming the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = "HOTLINE_" + str(err["loc"][0]).upper() if err["loc"] else "a HOTLINE_ setting"
+        reason = str(err["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"{name} is wrong: {reason}.") from None

@@ -1,0 +1,111 @@
+"""Reading what happened: transcripts, calls, answers, counters, and waiting for outcomes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from bot.emulator.faults import Fault
+from bot.emulator.state import Call, EmulatorState, TranscriptEntry
+
+POLL_INTERVAL = 0.01
+
+
+class Inspection:
+    """Mixin of Emulator: what tests read and wait for."""
+
+    _st: EmulatorState
+
+    def transcript(self, chat_id: int) -> list[TranscriptEntry]:
+        """Every message of the chat in order, deleted ones included (entries change in place)."""
+        chat = self._st.chats.get(chat_id)
+        return list(chat.messages.values()) if chat else []
+
+    def bot_messages(self, chat_id: int) -> list[TranscriptEntry]:
+        return [e for e in self.transcript(chat_id) if e.from_bot and not e.deleted]
+
+    def reply_keyboard(self, chat_id: int) -> dict[str, Any] | None:
+        """The reply keyboard the user of this chat currently sees, if any."""
+        chat = self._st.chats.get(chat_id)
+        return chat.reply_keyboard if chat else None
+
+    @property
+    def callback_answers(self) -> list[dict[str, Any]]:
+        return list(self._st.callback_answers)
+
+    @property
+    def calls(self) -> list[Call]:
+        return list(self._st.calls)
+
+    def count(self, method: str, status: int | None = None) -> int:
+        """How many calls of a method were received (optionally: answered with this status)."""
+        name = method.lower()
+        return sum(1 for c in self._st.calls if c.method.lower() == name and status in (None, c.status))
+
+    @property
+    def errors_sent(self) -> Counter[int]:
+        return Counter(self._st.errors_sent)
+
+    @property
+    def commands(self) -> dict[str, list[dict[str, str]]]:
+        return {lang: [dict(c) for c in cmds] for lang, cmds in self._st.commands.items()}
+
+    @property
+    def pending_updates(self) -> int:
+        return len(self._st.updates.pending)
+
+    def inject_fault(
+        self,
+        method: str = "sendMessage",
+        count: int = 1,
+        kind: str = "error",
+        code: int = 500,
+        description: str | None = None,
+        retry_after: int | None = None,
+        hang_seconds: float = 30.0,
+    ) -> None:
+        """The next `count` calls of `method` ("*": any) fail: error answer, hang, or dropped connection."""
+        self._st.faults.add(Fault(method, count, kind, code, description, retry_after, hang_seconds))
+
+    def advance(self, seconds: float) -> None:
+        """Moves the emulator's clock forward (message ages, rate limit windows)."""
+        self._st.clock_offset += seconds
+
+    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0, what: str = "") -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not predicate():
+            if loop.time() >= deadline:
+                recent = ", ".join(f"{c.method}:{c.status}" for c in self._st.calls[-8:])
+                raise TimeoutError(
+                    f"condition {what or getattr(predicate, '__name__', 'predicate')} still false after "
+                    f"{timeout}s; last Bot API calls: [{recent}]; pending updates: {len(self._st.updates.pending)}"
+                )
+            await asyncio.sleep(POLL_INTERVAL)
+
+    async def wait_for_bot_message(
+        self, chat_id: int, contains: str | None = None, timeout: float = 5.0, after: int = 0
+    ) -> TranscriptEntry:
+        """The first bot message in the chat with message_id > after (and text containing `contains`)."""
+        found: list[TranscriptEntry] = []
+
+        def match() -> bool:
+            for entry in self.bot_messages(chat_id):
+                body = entry.text or entry.caption or ""
+                if entry.message_id > after and (contains is None or contains in body):
+                    found.append(entry)
+                    return True
+            return False
+
+        try:
+            await self.wait_for(match, timeout)
+        except TimeoutError:
+            seen = [(e.message_id, (e.text or e.caption or e.kind)[:60]) for e in self.bot_messages(chat_id)]
+            wanted = f" containing {contains!r}" if contains else ""
+            raise TimeoutError(
+                f"no bot message in chat {chat_id}{wanted} after id {after} within {timeout}s; "
+                f"bot messages there: {seen}; last calls: {[(c.method, c.status) for c in self._st.calls[-5:]]}"
+            ) from None
+        return found[0]

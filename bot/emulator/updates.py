@@ -1,0 +1,89 @@
+"""The queue of updates waiting for the bot, shared by getUpdates and webhook delivery."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+# What Telegram sends when allowed_updates was never given (or given as an empty list).
+DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+FIRST_UPDATE_ID = 1000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PendingUpdate:
+    update_id: int
+    kind: str  # "message", "edited_message", "callback_query", "my_chat_member"
+    payload: dict[str, Any]
+    chat_id: int | None  # updates of one chat are delivered one at a time, in order
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"update_id": self.update_id, self.kind: copy.deepcopy(self.payload)}
+
+
+class UpdateQueue:
+    def __init__(self) -> None:
+        self._pending: list[PendingUpdate] = []
+        self._next_id = FIRST_UPDATE_ID
+        self.allowed: list[str] | None = None
+        self._changed = asyncio.Event()
+        self.created: list[PendingUpdate] = []  # every update ever queued, for inspection
+
+    def reset(self) -> None:
+        self._pending.clear()
+        self.created.clear()
+        self.allowed = None
+        self._next_id = FIRST_UPDATE_ID
+        self.notify()
+
+    def wants(self, kind: str) -> bool:
+        if not self.allowed:
+            return kind not in DEFAULT_EXCLUDED
+        return kind in self.allowed
+
+    def add(self, kind: str, payload: dict[str, Any], chat_id: int | None) -> PendingUpdate | None:
+        """Queue an update unless allowed_updates filters it out (as Telegram does at creation)."""
+        if not self.wants(kind):
+            return None
+        update = PendingUpdate(self._next_id, kind, copy.deepcopy(payload), chat_id)
+        self._next_id += 1
+        self._pending.append(update)
+        self.created.append(update)
+        self.notify()
+        return update
+
+    def notify(self) -> None:
+        """Wake everyone waiting for a change (long polls, the webhook sender)."""
+        event, self._changed = self._changed, asyncio.Event()
+        event.set()
+
+    async def wait_changed(self, timeout: float) -> None:
+        event = self._changed
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    @property
+    def pending(self) -> list[PendingUpdate]:
+        return list(self._pending)
+
+    def confirm(self, offset: int | None) -> None:
+        """getUpdates' offset: forget updates with smaller ids; negative: keep only the last -offset."""
+        if offset is None or offset == 0:
+            return
+        if offset < 0:
+            self._pending = self._pending[offset:]
+        else:
+            self._pending = [u for u in self._pending if u.update_id >= offset]
+
+    def remove(self, update: PendingUpdate) -> None:
+        if update in self._pending:
+            self._pending.remove(update)
+            self.notify()
+
+    def drop_all(self) -> None:
+        self._pending.clear()
+        self.notify()

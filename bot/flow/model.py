@@ -1,0 +1,129 @@
+"""The values the step function takes and gives: state, replies and effects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from bot.core.actions import Markup
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where one private chat stands. `data` holds the draft answers and a few "_"-prefixed marks."""
+
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+    lang: str = "id"
+    report_id: int | None = None
+    submitted: bool = False
+
+    def with_(self, **changes: Any) -> State:
+        return replace(self, **changes)
+
+    def answer(self, key: str) -> Any:
+        return self.data.get(key)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A message to send the citizen. `question` marks the message whose buttons answer the current step."""
+
+    text: str
+    markup: Markup | None = None
+    question: bool = False
+    protect: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    """Close the question message that was answered: show the answer in place of its buttons."""
+
+    message_id: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A short answer to a button press (the small pop-up)."""
+
+    text: str
+
+
+# Effects: what the handler must do in storage. The flow itself never touches the database.
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class GiveConsent:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SetContactPref:
+    pref: str  # "any" or "on_reply"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordSOS:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Submit:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class PatchReport:
+    """Copy these answers to the stored report (an SOS in progress, or an /update)."""
+
+    fields: dict[str, Any]
+    event: str = "updated"
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenMessage:
+    """Free text written after the report was sent: it joins the case."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EraseMyData:
+    pass
+
+
+Effect = (
+    SetLanguage
+    | GiveConsent
+    | SetContactPref
+    | RecordSOS
+    | Submit
+    | PatchReport
+    | CitizenMessage
+    | EraseMyData
+)
+Output = Reply | Close | Notice
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What the step function may know of the world, besides the state."""
+
+    today: date
+    mission: str
+    phone: str | None
+    retention_days: int
+    reference: str | None = None  # the case reference, once there is one
+    status: str | None = None  # the case status, for /status
+
+
+@dataclass(slots=True)
+class Outcome:
+    state: State
+    out: list[Output] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)

@@ -1,0 +1,222 @@
+"""The report conversation declared as data: each question, its options, how typed text is read.
+
+The order of QUESTIONS is the order of the conversation; `ask_if` skips a question that does not
+apply. See flow.mmd beside this file for the diagram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.i18n import N_
+from bot.validators import COMMON_ORIGIN_CODES, province_by_code
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str  # a msgid; translated when shown
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    prompt: str  # a msgid
+    options: tuple[Option, ...] = ()
+    columns: int = 1
+    reads: str | None = None  # how typed text is read: a key of flow.reading.READERS
+    share: str | None = None  # "location" or "contact": a reply-keyboard button that shares it
+    share_label: str = ""
+    skip: bool = True
+    field: str | None = None  # the draft key (= report column) the answer goes to
+    group: str = ""  # questions changed together from the summary
+    ask_if: Callable[[dict[str, Any]], bool] | None = None
+    summary_label: str = ""  # a msgid; empty: not shown in the summary
+
+
+CITIES = (
+    Option("phnom_penh", N_("Phnom Penh")),
+    Option("sihanoukville", N_("Sihanoukville")),
+    Option("bavet", N_("Bavet")),
+    Option("poipet", N_("Poipet")),
+    Option("koh_kong", N_("Koh Kong")),
+    Option("other", N_("Another place")),
+)
+
+PASSPORT = (
+    Option("with_me", N_("I have it with me")),
+    Option("held", N_("Held by my employer or someone else")),
+    Option("lost", N_("Lost or stolen")),
+    Option("expired", N_("I have it, but it has expired")),
+    Option("never", N_("I never had one")),
+)
+
+SAFETY = (
+    Option("free", N_("Safe, free to leave")),
+    Option("not_free", N_("Not free to leave")),
+    Option("threatened", N_("Threatened or hurt")),
+    Option("police", N_("Held by police or immigration")),
+    Option("doctor", N_("I need a doctor")),
+)
+
+WELCOME = Question(
+    "welcome",
+    N_("Do you agree to continue?"),
+    options=(
+        Option("agree", N_("✅ I agree")),
+        Option("not_now", N_("Not now")),
+        Option("sos", N_("🆘 I am in danger now")),
+    ),
+    skip=False,
+)
+
+SAFE = Question(
+    "safe",
+    N_("Is it safe for you to talk now?"),
+    options=(
+        Option("yes", N_("Yes, it is safe")),
+        Option("on_reply", N_("Not safe: only message me after I write")),
+        Option("sos", N_("🆘 I am in danger now")),
+    ),
+    skip=False,
+)
+
+
+def _province_options() -> tuple[Option, ...]:
+    found = (province_by_code(code) for code in COMMON_ORIGIN_CODES)
+    return tuple(Option(p.code, p.name) for p in found if p is not None)
+
+
+QUESTIONS: tuple[Question, ...] = (
+    WELCOME,
+    SAFE,
+    Question(
+        "location",
+        N_(
+            "Where are you now?\n\nTap «📍 Send my location» below. It is the fastest way for us to find you."
+        ),
+        options=CITIES,
+        columns=2,
+        reads="place",
+        share="location",
+        share_label=N_("📍 Send my location"),
+        field="city",
+        group="location",
+        summary_label=N_("Location"),
+    ),
+    Question(
+        "place",
+        N_("Type the name of the place, building or compound, and a landmark near it."),
+        reads="place",
+        field="place",
+        group="location",
+        ask_if=lambda d: d.get("city") is not None and not d.get("place") and d.get("latitude") is None,
+    ),
+    Question(
+        "passport",
+        N_("Where is your passport?"),
+        options=PASSPORT,
+        field="passport_status",
+        group="passport",
+        summary_label=N_("Passport"),
+    ),
+    Question(
+        "passport_number",
+        N_("If you know your passport number, type it (for example A1234567)."),
+        reads="passport",
+        field="passport_number",
+        group="passport",
+        ask_if=lambda d: d.get("passport_status") not in (None, "never"),
+    ),
+    Question(
+        "safety",
+        N_("How are you now?"),
+        options=SAFETY,
+        field="safety",
+        group="safety",
+        summary_label=N_("How you are now"),
+    ),
+    Question(
+        "full_name",
+        N_("What is your full name, as written in your passport?"),
+        reads="name",
+        field="full_name",
+        summary_label=N_("Name"),
+    ),
+    Question(
+        "birth_date",
+        N_("What is your date of birth? For example 17-08-1995."),
+        reads="birth_date",
+        field="birth_date",
+        summary_label=N_("Date of birth"),
+    ),
+    Question(
+        "nik",
+        N_("If you know your NIK (the 16-digit number on your KTP), type it."),
+        reads="nik",
+        field="nik",
+        summary_label=N_("NIK"),
+    ),
+    Question(
+        "home_province",
+        N_("Which province in Indonesia are you from? Choose, or type its name."),
+        options=_province_options(),
+        columns=2,
+        reads="province",
+        field="home_province",
+        summary_label=N_("Home province"),
+    ),
+    Question(
+        "phone",
+        N_("Which phone or WhatsApp number can we reach you on? Tap «📞 Send my number» or type it."),
+        reads="phone",
+        share="contact",
+        share_label=N_("📞 Send my number"),
+        field="phone",
+        summary_label=N_("Phone or WhatsApp"),
+    ),
+    Question(
+        "family_contact",
+        N_("Is there a family member in Indonesia we may contact? Type their name and phone number."),
+        reads="free_text",
+        field="family_contact",
+        summary_label=N_("Family contact"),
+    ),
+    Question(
+        "companions",
+        N_("How many other Indonesians are with you? Choose or type a number."),
+        options=tuple(Option(str(n), str(n)) for n in range(6)),
+        columns=6,
+        reads="count",
+        field="companions",
+        summary_label=N_("Indonesians with you"),
+    ),
+    Question(
+        "notes",
+        N_("Is there anything else we should know?"),
+        reads="free_text",
+        field="notes",
+        summary_label=N_("Anything else"),
+    ),
+)
+
+BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
+FORM = tuple(q for q in QUESTIONS if q.id not in ("welcome", "safe"))
+
+
+def next_question(after: str, data: dict[str, Any]) -> Question | None:
+    """The first question after `after` that applies to these answers; None: the form is complete."""
+    ids = [q.id for q in QUESTIONS]
+    for q in QUESTIONS[ids.index(after) + 1 :]:
+        if q.ask_if is None or q.ask_if(data):
+            return q
+    return None
+
+
+def option_label(question: Question, value: Any) -> str | None:
+    for option in question.options:
+        if option.value == value:
+            return option.label
+    return None

@@ -1,0 +1,121 @@
+"""Tables: citizens, their reports, each report's event trail, and each chat's conversation state."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores UTC; always hands back an aware datetime (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+        date: Date(),
+    }
+
+
+class Citizen(Base):
+    __tablename__ = "citizens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str | None] = mapped_column(String(8))  # the citizen's own choice, else None
+    consent_at: Mapped[datetime | None]
+    # "any": the embassy may write first; "on_reply": only answer right after the citizen writes
+    contact_pref: Mapped[str] = mapped_column(String(16), default="any")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    reports: Mapped[list[Report]] = relationship(back_populates="citizen", lazy="raise")
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), index=True)
+    status: Mapped[str] = mapped_column(String(24), default="new", index=True)
+    priority: Mapped[str] = mapped_column(String(2), default="P3", index=True)
+    sos: Mapped[bool] = mapped_column(default=False)
+    submitted: Mapped[bool] = mapped_column(default=False)  # False while only an SOS with a form to come
+    language: Mapped[str] = mapped_column(String(8))
+    profile_name: Mapped[str | None] = mapped_column(String(128))
+
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    location_at: Mapped[datetime | None]
+    city: Mapped[str | None] = mapped_column(String(32))
+    place: Mapped[str | None] = mapped_column(Text)
+    passport_status: Mapped[str | None] = mapped_column(String(24))
+    passport_number: Mapped[str | None] = mapped_column(String(16))
+    safety: Mapped[str | None] = mapped_column(String(24))
+    full_name: Mapped[str | None] = mapped_column(String(256))
+    birth_date: Mapped[date | None]
+    nik: Mapped[str | None] = mapped_column(String(16))
+    home_province: Mapped[str | None] = mapped_column(String(4))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    family_contact: Mapped[str | None] = mapped_column(Text)
+    companions: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    citizen: Mapped[Citizen] = relationship(back_populates="reports", lazy="raise")
+    events: Mapped[list[ReportEvent]] = relationship(
+        back_populates="report", lazy="raise", order_by="ReportEvent.id"
+    )
+
+
+class ReportEvent(Base):
+    __tablename__ = "report_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # "citizen", "officer:<id>", "system"
+    kind: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    report: Mapped[Report] = relationship(back_populates="events", lazy="raise")
+
+
+class Conversation(Base):
+    """Where a private chat stands in the report conversation, and the draft answers so far."""
+
+    __tablename__ = "conversations"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    # Ids of the messages in this chat (both sides), for deleting the conversation from the phone
+    message_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

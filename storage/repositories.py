@@ -1,0 +1,38 @@
+"""Queries. Repositories never commit: the handler's unit of work does."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Citizen, Conversation, Report, ReportEvent
+
+
+async def citizen_by_user(session: AsyncSession, user_id: int) -> Citizen | None:
+    result = await session.execute(select(Citizen).where(Citizen.telegram_user_id == user_id))
+    return result.scalar_one_or_none()
+
+
+async def conversation(session: AsyncSession, chat_id: int) -> Conversation | None:
+    return await session.get(Conversation, chat_id)
+
+
+async def report(session: AsyncSession, report_id: int) -> Report | None:
+    return await session.get(Report, report_id)
+
+
+async def reports_of(session: AsyncSession, citizen_id: int) -> list[Report]:
+    result = await session.execute(select(Report).where(Report.citizen_id == citizen_id))
+    return list(result.scalars())
+
+
+async def report_by_reference(session: AsyncSession, reference: str) -> Report | None:
+    result = await session.execute(select(Report).where(Report.reference == reference))
+    return result.scalar_one_or_none()
+
+
+async def events_of(session: AsyncSession, report_id: int) -> list[ReportEvent]:
+    result = await session.execute(
+        select(ReportEvent).where(ReportEvent.report_id == report_id).order_by(ReportEvent.id)
+    )
+    return list(result.scalars())

@@ -1,0 +1,27 @@
+"""Triage puts the people in danger first."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services.triage import priority
+
+
+@pytest.mark.parametrize(
+    ("sos", "safety", "passport", "expected"),
+    [
+        (True, None, None, "P1"),  # an SOS, nothing else known yet
+        (True, "free", "with_me", "P1"),  # an SOS stays first whatever else is said
+        (False, "threatened", None, "P1"),
+        (False, "police", "with_me", "P1"),
+        (False, "doctor", None, "P1"),
+        (False, "not_free", "with_me", "P2"),
+        (False, "free", "held", "P2"),  # the employer holds the passport
+        (False, None, "held", "P2"),
+        (False, "free", "with_me", "P3"),
+        (False, "free", "lost", "P3"),
+        (False, None, None, "P3"),  # everything skipped
+    ],
+)
+def test_priority(sos: bool, safety: str | None, passport: str | None, expected: str) -> None:
+    assert priority(sos, safety, passport) == expected

@@ -1,0 +1,30 @@
+"""A BotPort that keeps every action in memory, as a phone would show it (tests of the core only)."""
+
+from __future__ import annotations
+
+import itertools
+
+from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMarkup, EditMessage, SendMessage
+
+
+class RecordingPort:
+    def __init__(self) -> None:
+        self.actions: list[Action] = []
+        self._ids = itertools.count(100)
+        self.texts: dict[int, str] = {}
+
+    async def perform(self, action: Action) -> int | None:
+        self.actions.append(action)
+        if isinstance(action, SendMessage):
+            message_id = next(self._ids)
+            self.texts[message_id] = action.text
+            return message_id
+        if isinstance(action, EditMessage):
+            self.texts[action.message_id] = action.text
+        if isinstance(action, (EditMarkup, DeleteMessages, AnswerCallback)):
+            return None
+        return None
+
+    def take(self) -> list[Action]:
+        taken, self.actions = self.actions, []
+        return taken
