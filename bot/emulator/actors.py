@@ -8,9 +8,9 @@ from typing import Any
 
 from bot.emulator import models
 from bot.emulator.groups import set_blocked
-from bot.emulator.messages import Draft, enqueue, mark_edited, new_file, store
-from bot.emulator.media import TINY_PNG, image_size
 from bot.emulator.markup import has_callback
+from bot.emulator.media import TINY_PNG, image_size
+from bot.emulator.messages import Draft, enqueue, mark_edited, new_file, store
 from bot.emulator.state import BOT_USERNAME, CallbackRecord, Chat, EmulatorState, EmuUser, TranscriptEntry
 
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?")
@@ -46,12 +46,12 @@ class UserActions:
             if chat.blocked:
                 set_blocked(st, chat, user, False)  # writing to a blocked bot means unblocking it first
             return chat
-        chat = st.chats.get(chat_id)
-        if chat is None:
+        group = st.chats.get(chat_id)
+        if group is None:
             raise ValueError(f"chat {chat_id} does not exist: create it with create_group() first")
-        if chat.is_group and chat.members.get(user.id, "left") in ("left", "kicked"):
+        if group.is_group and group.members.get(user.id, "left") in ("left", "kicked"):
             raise ValueError(f"user {user.id} is not a member of chat {chat_id}")
-        return chat
+        return group
 
     def _bot_sees(self, chat: Chat, entry: TranscriptEntry, reply_to: TranscriptEntry | None) -> bool:
         """Privacy mode: in groups the bot only gets commands, replies to it and mentions of it."""
@@ -114,7 +114,10 @@ class UserActions:
         if st.now() > entry.date + entry.live_period:
             raise ValueError(f"the live location {message_id} has expired")
         entry.latitude, entry.longitude = float(latitude), float(longitude)
-        entry.raw["location"] = entry.raw["location"] | {"latitude": entry.latitude, "longitude": entry.longitude}
+        entry.raw["location"] = entry.raw["location"] | {
+            "latitude": entry.latitude,
+            "longitude": entry.longitude,
+        }
         mark_edited(st, entry)
         enqueue(st, "edited_message", entry.raw, chat.id)
         return copy.deepcopy(entry.raw)
@@ -136,7 +139,11 @@ class UserActions:
         return self._post(user, chat_id, Draft(kind="contact", content={"contact": contact}))
 
     async def send_photo(
-        self, user: EmuUser, caption: str | None = None, content: bytes | None = None, chat_id: int | None = None
+        self,
+        user: EmuUser,
+        caption: str | None = None,
+        content: bytes | None = None,
+        chat_id: int | None = None,
     ) -> dict[str, Any]:
         data = content if content is not None else TINY_PNG
         stored = new_file(self._st, data, "photos", "photo.png", "image/png")
@@ -163,8 +170,12 @@ class UserActions:
             draft.content["caption"] = caption
         return self._post(user, chat_id, draft)
 
-    async def send_sticker(self, user: EmuUser, emoji: str = "🙂", chat_id: int | None = None) -> dict[str, Any]:
-        stored = new_file(self._st, b"RIFF\x00\x00\x00\x00WEBPVP8 sticker", "stickers", "sticker.webp", "image/webp")
+    async def send_sticker(
+        self, user: EmuUser, emoji: str = "🙂", chat_id: int | None = None
+    ) -> dict[str, Any]:
+        stored = new_file(
+            self._st, b"RIFF\x00\x00\x00\x00WEBPVP8 sticker", "stickers", "sticker.webp", "image/webp"
+        )
         sticker = models.file_dict(stored) | {
             "type": "regular",
             "width": 512,
@@ -173,9 +184,13 @@ class UserActions:
             "is_video": False,
             "emoji": emoji,
         }
-        return self._post(user, chat_id, Draft(kind="sticker", content={"sticker": sticker}, stored_file=stored))
+        return self._post(
+            user, chat_id, Draft(kind="sticker", content={"sticker": sticker}, stored_file=stored)
+        )
 
-    async def send_voice(self, user: EmuUser, duration: int = 2, chat_id: int | None = None) -> dict[str, Any]:
+    async def send_voice(
+        self, user: EmuUser, duration: int = 2, chat_id: int | None = None
+    ) -> dict[str, Any]:
         stored = new_file(self._st, b"OggS\x00voice" * 8, "voice", "voice.ogg", "audio/ogg")
         voice = models.file_dict(stored) | {"duration": duration, "mime_type": "audio/ogg"}
         return self._post(user, chat_id, Draft(kind="voice", content={"voice": voice}, stored_file=stored))

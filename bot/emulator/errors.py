@@ -10,9 +10,12 @@ NOT_MODIFIED = (
 )
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 WEBHOOK_CONFLICT = (
-    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
 )
-POLL_CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+POLL_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+)
 BLOCKED = "Forbidden: bot was blocked by the user"
 CANT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 
@@ -76,5 +79,5 @@ def default_description(code: int, retry_after: int | None) -> str:
     return _DEFAULT_DESCRIPTIONS.get(code, "Error")
 
 
-class ClientGone(Exception):  # noqa: N818 - a signal, not a failure
+class ClientGone(Exception):
     """The caller closed the connection; nothing is answered."""

@@ -84,7 +84,9 @@ def render(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, Any]]
     parser.feed(text)
     parser.close()
     if parser.stack:
-        raise bad_request(f'can\'t parse entities: can\'t find end tag corresponding to start tag "{parser.stack[-1][0]}"')
+        raise bad_request(
+            f"can't parse entities: can't find end tag corresponding to start tag \"{parser.stack[-1][0]}\""
+        )
     plain = parser.text
     stripped = plain.strip()
     shift = utf16_len(plain) - utf16_len(plain.lstrip())

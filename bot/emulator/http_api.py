@@ -32,7 +32,9 @@ async def read_params(request: web.Request) -> tuple[dict[str, object], dict[str
                 continue
             if part.filename is not None:
                 content = bytes(await part.read(decode=False))
-                files[part.name] = UploadedFile(part.filename, content, part.headers.get(hdrs.CONTENT_TYPE, ""))
+                files[part.name] = UploadedFile(
+                    part.filename, content, part.headers.get(hdrs.CONTENT_TYPE, "")
+                )
             else:
                 raw[part.name] = await part.text()
     elif content_type == "application/json":
@@ -109,11 +111,15 @@ class BotApi:
 
     async def handle_file(self, request: web.Request) -> web.StreamResponse:
         if request.match_info["token"] != self.st.token:
-            return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
         path = request.match_info["path"]
         for stored in self.st.files.values():
             if stored.file_path == path:
-                return web.Response(body=stored.content, content_type=stored.mime_type or "application/octet-stream")
+                return web.Response(
+                    body=stored.content, content_type=stored.mime_type or "application/octet-stream"
+                )
         return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
 
     def add_routes(self, app: web.Application) -> None:

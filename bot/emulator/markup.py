@@ -44,7 +44,9 @@ def _check_inline_button(button: Any) -> None:
         raise bad_request("can't parse inline keyboard button: text is not specified")
     actions = [key for key in _INLINE_ACTIONS if key in button]
     if not actions:
-        raise bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
+        raise bad_request(
+            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+        )
     if "callback_data" in button:
         data = button["callback_data"]
         if not isinstance(data, str) or not 1 <= len(data.encode()) <= 64:
@@ -75,7 +77,7 @@ def check_markup(markup: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(markup, dict):
         raise bad_request(_MARKUP_ERROR)
-    markup = strip_nulls(markup)
+    markup = dict(strip_nulls(markup))
     if "inline_keyboard" in markup:
         for row in _rows(markup, "inline_keyboard"):
             for button in row:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator.context import CallContext
-from bot.emulator.errors import BLOCKED, NOT_MODIFIED, QUERY_TOO_OLD, bad_request, forbidden
+from bot.emulator.errors import BLOCKED, NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request, forbidden
 from bot.emulator.formatting import render
 from bot.emulator.markup import check_markup, is_inline
 from bot.emulator.messages import mark_edited, set_inline_markup
@@ -84,7 +84,11 @@ async def edit_message_reply_markup(ctx: CallContext) -> dict[str, Any]:
 
 
 def _check_deletable(st: EmulatorState, chat: Chat, entry: TranscriptEntry) -> None:
-    if chat.is_group and not entry.from_bot and chat.members.get(st.bot_id) not in ("administrator", "creator"):
+    if (
+        chat.is_group
+        and not entry.from_bot
+        and chat.members.get(st.bot_id) not in ("administrator", "creator")
+    ):
         raise bad_request("message can't be deleted")
     if st.now() - entry.date > DELETE_WINDOW:
         raise bad_request("message can't be deleted for everyone")
@@ -116,7 +120,7 @@ async def delete_messages(ctx: CallContext) -> bool:
             continue
         try:
             _check_deletable(st, chat, entry)
-        except Exception:  # noqa: BLE001 - skipped like Telegram skips them
+        except ApiError:  # skipped, as Telegram skips them
             continue
         entry.deleted = True
     return True

@@ -71,7 +71,13 @@ def chat_dict(chat: Chat) -> dict[str, Any]:
 
 
 def chat_full_info(chat: Chat) -> dict[str, Any]:
-    gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription", "gifts_from_channels")
+    gifts = (
+        "unlimited_gifts",
+        "limited_gifts",
+        "unique_gifts",
+        "premium_subscription",
+        "gifts_from_channels",
+    )
     return chat_dict(chat) | {
         "accent_color_id": 0,
         "max_reaction_count": 11,

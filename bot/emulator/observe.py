@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.emulator.faults import Fault
+from bot.emulator.models import webhook_info
 from bot.emulator.state import Call, EmulatorState, TranscriptEntry
 
 POLL_INTERVAL = 0.01
@@ -56,6 +57,11 @@ class Inspection:
     def pending_updates(self) -> int:
         return len(self._st.updates.pending)
 
+    def webhook_info(self) -> dict[str, Any]:
+        """What getWebhookInfo would answer now."""
+        st = self._st
+        return webhook_info(st, len(st.updates.pending), st.updates.allowed)
+
     def inject_fault(
         self,
         method: str = "sendMessage",
@@ -73,20 +79,32 @@ class Inspection:
         """Moves the emulator's clock forward (message ages, rate limit windows)."""
         self._st.clock_offset += seconds
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 5.0, what: str = "") -> None:
+    async def wait_for(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,
+        what: str = "",  # noqa: ASYNC109
+    ) -> None:
+        """Polls until predicate() is true; TimeoutError (with recent calls) otherwise."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not predicate():
             if loop.time() >= deadline:
                 recent = ", ".join(f"{c.method}:{c.status}" for c in self._st.calls[-8:])
+                name = what or getattr(predicate, "__name__", "predicate")
+                pending = len(self._st.updates.pending)
                 raise TimeoutError(
-                    f"condition {what or getattr(predicate, '__name__', 'predicate')} still false after "
-                    f"{timeout}s; last Bot API calls: [{recent}]; pending updates: {len(self._st.updates.pending)}"
+                    f"condition {name} still false after {timeout}s; "
+                    f"last Bot API calls: [{recent}]; pending updates: {pending}"
                 )
             await asyncio.sleep(POLL_INTERVAL)
 
     async def wait_for_bot_message(
-        self, chat_id: int, contains: str | None = None, timeout: float = 5.0, after: int = 0
+        self,
+        chat_id: int,
+        contains: str | None = None,
+        timeout: float = 5.0,
+        after: int = 0,  # noqa: ASYNC109
     ) -> TranscriptEntry:
         """The first bot message in the chat with message_id > after (and text containing `contains`)."""
         found: list[TranscriptEntry] = []
@@ -104,8 +122,9 @@ class Inspection:
         except TimeoutError:
             seen = [(e.message_id, (e.text or e.caption or e.kind)[:60]) for e in self.bot_messages(chat_id)]
             wanted = f" containing {contains!r}" if contains else ""
+            calls = [(c.method, c.status) for c in self._st.calls[-5:]]
             raise TimeoutError(
                 f"no bot message in chat {chat_id}{wanted} after id {after} within {timeout}s; "
-                f"bot messages there: {seen}; last calls: {[(c.method, c.status) for c in self._st.calls[-5:]]}"
+                f"bot messages there: {seen}; last calls: {calls}"
             ) from None
         return found[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 from dataclasses import dataclass
 from typing import Any
@@ -59,12 +60,11 @@ class UpdateQueue:
         event, self._changed = self._changed, asyncio.Event()
         event.set()
 
-    async def wait_changed(self, timeout: float) -> None:
+    async def wait_changed(self, seconds: float) -> None:
+        """Returns on the next change, or after `seconds`."""
         event = self._changed
-        try:
-            await asyncio.wait_for(event.wait(), timeout)
-        except TimeoutError:
-            pass
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), seconds)
 
     @property
     def pending(self) -> list[PendingUpdate]:

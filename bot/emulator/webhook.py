@@ -134,5 +134,7 @@ class WebhookSender:
             return
         url = f"{self._api_url()}/bot{self.st.token}/{method}"
         with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-            async with self._session.post(url, data=answer, headers={"Content-Type": content_type}) as response:
+            async with self._session.post(
+                url, data=answer, headers={"Content-Type": content_type}
+            ) as response:
                 await response.read()

@@ -1,0 +1,72 @@
+"""What a runtime is, framework-free: the protocols both runtimes implement and the shared constants."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from bot.core.incoming import Incoming
+from bot.core.port import BotPort
+from bot.i18n import Catalogs
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.runtime.commands import Menu
+    from bot.runtime.dispatch import Dispatch
+
+Mode = Literal["polling", "webhook"]
+
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
+POLL_SECONDS = 25  # a long poll's wait; a stop cancels it at once
+REQUEST_SECONDS = 30.0  # one Bot API call; past it the call fails as a network error (code 0)
+DRAIN_SECONDS = 10.0  # on stop, how long updates being handled may take to finish
+WEBHOOK_PATH = "/webhook"
+HEALTH_PATH = "/health"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class HotlineLike(Protocol):
+    """What a runtime needs of `bot.app.Hotline`."""
+
+    @property
+    def catalogs(self) -> Catalogs: ...
+
+    async def handle(self, inp: Incoming, port: BotPort) -> None: ...
+
+
+class Runtime(Protocol):
+    """One framework's adapter; `bot.runtime.lifecycle.serve` drives it."""
+
+    @property
+    def port(self) -> BotPort: ...
+
+    @property
+    def dispatch(self) -> Dispatch: ...
+
+    async def open(self) -> None:
+        """Connect and learn who the bot is (getMe)."""
+
+    async def set_commands(self, menu: Menu) -> None:
+        """setMyCommands for one language (or the default menu)."""
+
+    async def start_polling(self) -> None:
+        """Start taking updates with getUpdates in the background."""
+
+    async def stop_polling(self) -> None:
+        """Stop taking updates, and confirm to Telegram the ones already taken."""
+
+    async def set_webhook(self, url: str, secret: str) -> None: ...
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        """One update from the webhook, in the Bot API's JSON shape."""
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+
+
+class RunFunction(Protocol):
+    """`run` of each runtime module: serve until `stop` is set, then stop gracefully."""
+
+    async def __call__(
+        self, hotline: HotlineLike, settings: Settings, stop: asyncio.Event, *, mode: Mode | None = None
+    ) -> None: ...

@@ -1,0 +1,90 @@
+"""The webhook's web server (aiohttp, no Telegram framework): POST /webhook and GET /health.
+
+Telegram proves a request is its own with the secret given to setWebhook, sent back in a header;
+anything else gets 403, so nobody can post fake updates in a citizen's name.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiohttp import web
+
+from bot.config import Settings, SettingsError
+from bot.runtime.base import HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH
+
+log = logging.getLogger(__name__)
+
+Feed = Callable[[dict[str, Any]], Awaitable[None]]
+SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
+
+
+def webhook_config(settings: Settings) -> tuple[str, str]:
+    """The webhook's URL and secret; one clear sentence naming the setting when one is missing."""
+    if not settings.webhook_url:
+        raise SettingsError("HOTLINE_WEBHOOK_URL is not set: give the public https URL Telegram should call.")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not SECRET.fullmatch(secret):
+        raise SettingsError(
+            "HOTLINE_WEBHOOK_SECRET is wrong: it must be 1 to 256 letters, digits, _ or -, "
+            "so that only Telegram can post updates."
+        )
+    return settings.webhook_url, secret
+
+
+class WebhookServer:
+    def __init__(self, host: str, port: int, secret: str, feed: Feed) -> None:
+        self.host = host
+        self.port = port
+        self._secret = secret.encode()
+        self._feed = feed
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post(WEBHOOK_PATH, self._update)
+        app.router.add_get(HEALTH_PATH, self._health)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        if self.port == 0 and runner.addresses:
+            self.port = int(runner.addresses[0][1])
+        log.info("Webhook server listening on %s:%d", self.host, self.port)
+
+    async def stop(self) -> None:
+        """Stop taking requests (the updates already taken are the dispatcher's to finish)."""
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def _update(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self._secret):
+            log.warning("Webhook request from %s refused: wrong or missing secret", request.remote)
+            return web.Response(status=403, text="forbidden")
+        try:
+            update = json.loads(await request.read())
+        except ValueError:
+            return web.Response(status=400, text="not JSON")
+        if not isinstance(update, dict):
+            return web.Response(status=400, text="not an update")
+        try:
+            await self._feed(update)
+        except Exception:
+            # Answering with an error would make Telegram send the same faulty update again and again.
+            log.exception("Webhook update %r could not be taken", update.get("update_id"))
+        return web.Response(text="ok")
