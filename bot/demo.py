@@ -79,7 +79,10 @@ class Screen:
 
 
 async def demo(framework: str, database: str) -> int:
-    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    db = Path(database)
+    db.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        stale.unlink(missing_ok=True)  # each demo starts fresh, as a new phone would
     emu = Emulator(token=DEFAULT_TOKEN, limits=Limits(enabled=False))
     await emu.start(host="127.0.0.1", port=0)
     officer = emu.user(800001, first_name="Officer", language_code="en")

@@ -225,8 +225,8 @@ class EmulatorClient:
         self,
         chat_id: int,
         contains: str | None = None,
-        timeout: float = 5.0,
-        after: int = 0,  # noqa: ASYNC109
+        timeout: float = 5.0,  # noqa: ASYNC109 - the public API takes a timeout
+        after: int = 0,
     ) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

@@ -77,16 +77,16 @@ def check_markup(markup: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(markup, dict):
         raise bad_request(_MARKUP_ERROR)
-    markup = dict(strip_nulls(markup))
-    if "inline_keyboard" in markup:
-        for row in _rows(markup, "inline_keyboard"):
+    clean: dict[str, Any] = dict(strip_nulls(markup))
+    if "inline_keyboard" in clean:
+        for row in _rows(clean, "inline_keyboard"):
             for button in row:
                 _check_inline_button(button)
-        return {"inline_keyboard": markup["inline_keyboard"]}
-    if "keyboard" in markup:
-        return _normalize_keyboard(markup)
-    if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
-        return markup
+        return {"inline_keyboard": clean["inline_keyboard"]}
+    if "keyboard" in clean:
+        return _normalize_keyboard(clean)
+    if clean.get("remove_keyboard") is True or clean.get("force_reply") is True:
+        return clean
     raise bad_request(_MARKUP_ERROR)
 
 

@@ -175,7 +175,6 @@ _ACTIONS = frozenset(
         "upload_video_note",
     }
 )
-)
 
 
 async def send_chat_action(ctx: CallContext) -> bool:

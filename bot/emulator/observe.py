@@ -82,8 +82,8 @@ class Inspection:
     async def wait_for(
         self,
         predicate: Callable[[], bool],
-        timeout: float = 5.0,
-        what: str = "",  # noqa: ASYNC109
+        timeout: float = 5.0,  # noqa: ASYNC109 - the public API takes a timeout
+        what: str = "",
     ) -> None:
         """Polls until predicate() is true; TimeoutError (with recent calls) otherwise."""
         loop = asyncio.get_running_loop()
@@ -103,8 +103,8 @@ class Inspection:
         self,
         chat_id: int,
         contains: str | None = None,
-        timeout: float = 5.0,
-        after: int = 0,  # noqa: ASYNC109
+        timeout: float = 5.0,  # noqa: ASYNC109 - the public API takes a timeout
+        after: int = 0,
     ) -> TranscriptEntry:
         """The first bot message in the chat with message_id > after (and text containing `contains`)."""
         found: list[TranscriptEntry] = []

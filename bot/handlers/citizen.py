@@ -72,6 +72,8 @@ class CitizenHandler:
             if conv is None:
                 conv = Conversation(chat_id=inp.chat_id, step="new", data={}, message_ids={"ids": []})
                 session.add(conv)
+            if seen_before(conv, inp.update_id):
+                return  # Telegram delivered this update again (a webhook retry, a restart): done already
             linked = await report(session, conv.report_id) if conv.report_id else None
             state = State(
                 step=conv.step,
@@ -188,4 +190,15 @@ def remember(conv: Conversation, ids: list[int]) -> None:
     if not ids:
         return
     known = list(conv.message_ids.get("ids", []))
-    conv.message_ids = {"ids": (known + ids)[-KEEP_MESSAGE_IDS:]}
+    conv.message_ids = {**conv.message_ids, "ids": (known + ids)[-KEEP_MESSAGE_IDS:]}
+
+
+def seen_before(conv: Conversation, update_id: int | None) -> bool:
+    """Update ids grow; one not above the last handled in this chat was handled already."""
+    if update_id is None:
+        return False
+    last = conv.message_ids.get("update")
+    if isinstance(last, int) and update_id <= last:
+        return True
+    conv.message_ids = {**conv.message_ids, "update": update_id}
+    return False

@@ -60,7 +60,9 @@ def _message(msg: Mapping[str, Any], update_id: int | None, bot_username: str | 
     contact = _opt_map(msg, "contact")
     if contact is not None:
         found = Contact(
-            _req_str(contact, "phone_number"), _opt_str(contact, "first_name") or "", _opt_int(contact, "user_id")
+            _req_str(contact, "phone_number"),
+            _opt_str(contact, "first_name") or "",
+            _opt_int(contact, "user_id"),
         )
         return Incoming(Kind.CONTACT, contact=found, **base)
     photo = msg.get("photo")

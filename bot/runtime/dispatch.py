@@ -52,19 +52,21 @@ class Dispatch:
         try:
             await self.hotline.handle(inp, self.port)
         except DeliveryError as exc:
-            log.warning("Update %s of chat %s: Telegram refused an answer: %s", inp.update_id, inp.chat_id, exc)
+            log.warning(
+                "Update %s of chat %s: Telegram refused an answer: %s", inp.update_id, inp.chat_id, exc
+            )
         except Exception:
             log.exception("Update %s of chat %s failed", inp.update_id, inp.chat_id)
 
-    async def drain(self, timeout: float) -> None:
-        """Let the updates being handled finish, for at most `timeout` seconds; cancel the rest."""
+    async def drain(self, seconds: float) -> None:
+        """Let the updates being handled finish, for at most `seconds`; cancel the rest."""
         if not self._tasks:
             return
         log.info("Waiting for %d update(s) being handled", len(self._tasks))
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        _, pending = await asyncio.wait(set(self._tasks), timeout=seconds)
         if not pending:
             return
-        log.warning("Cancelling %d update(s) still being handled after %.0f s", len(pending), timeout)
+        log.warning("Cancelling %d update(s) still being handled after %.0f s", len(pending), seconds)
         for task in pending:
             task.cancel()
         await asyncio.wait(pending, timeout=2.0)

@@ -1,0 +1,140 @@
+"""The aiogram 3 runtime (with aiogram_port.py, the only modules that import aiogram).
+
+Updates come by our own long-polling loop (one that confirms the last offset on stop and survives a
+batch aiogram cannot parse) or by the webhook; both go through aiogram's Dispatcher and one Router,
+whose handler hands the update to `Dispatch`. `AiogramPort` carries out the core's actions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
+from aiogram.methods import GetUpdates
+from aiogram.types import BotCommand, TelegramObject, Update
+from pydantic import ValidationError
+
+from bot.config import Settings
+from bot.runtime.aiogram_port import AiogramPort
+from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
+from bot.runtime.commands import Menu
+from bot.runtime.dispatch import Dispatch
+from bot.runtime.lifecycle import serve
+
+log = logging.getLogger(__name__)
+
+
+class AiogramRuntime:
+    def __init__(
+        self,
+        hotline: HotlineLike,
+        settings: Settings,
+        *,
+        request_timeout: float = REQUEST_SECONDS,
+        poll_seconds: int = POLL_SECONDS,
+    ) -> None:
+        api = TelegramAPIServer.from_base(settings.telegram_api)
+        self.bot = Bot(settings.require_token(), session=AiohttpSession(api=api, timeout=request_timeout))
+        self.port = AiogramPort(self.bot)
+        self.dispatch = Dispatch(hotline, self.port)
+        self.dp = Dispatcher()
+        router = Router(name="hotline")
+        for observer in (router.message, router.edited_message, router.callback_query):
+            observer.register(self._on_event)
+        self.dp.include_router(router)
+        self._poll_seconds = poll_seconds
+        self._timeout = request_timeout
+        self._offset: int | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def _on_event(self, event: TelegramObject, event_update: Update) -> None:
+        self.dispatch.submit(event_update.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+    async def open(self) -> None:
+        me = await self.bot.me()
+        self.dispatch.bot_username = me.username
+
+    async def set_commands(self, menu: Menu) -> None:
+        commands = [BotCommand(command=name, description=text) for name, text in menu.commands]
+        await self.bot.set_my_commands(commands, language_code=menu.language_code)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        try:
+            parsed = Update.model_validate(update, context={"bot": self.bot})
+        except ValidationError as exc:
+            log.warning("Update %r skipped, aiogram cannot read it: %s", update.get("update_id"), exc)
+            return
+        await self._feed(parsed)
+
+    async def _feed(self, update: Update) -> None:
+        try:
+            await self.dp.feed_update(self.bot, update)
+        except Exception:
+            log.exception("Update %s could not be dispatched", update.update_id)
+
+    async def start_polling(self) -> None:
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        self._polling = asyncio.create_task(self._poll(), name="aiogram-polling")
+
+    async def stop_polling(self) -> None:
+        if self._polling is None:
+            return
+        self._polling.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._polling
+        self._polling = None
+        if self._offset is not None:  # confirm the updates taken, or they come again after a restart
+            with contextlib.suppress(TelegramAPIError, ClientDecodeError):
+                await self.bot(GetUpdates(offset=self._offset, timeout=0, limit=1), request_timeout=5)
+
+    async def _poll(self) -> None:
+        delay = 0.0
+        while True:
+            method = GetUpdates(
+                offset=self._offset, timeout=self._poll_seconds, allowed_updates=[*ALLOWED_UPDATES]
+            )
+            try:
+                updates = await self.bot(method, request_timeout=int(self._poll_seconds + self._timeout))
+            except ClientDecodeError as exc:  # one faulty update must not stop the others
+                updates = self._salvage(exc.data)
+            except Exception as exc:
+                delay = min(max(delay * 2, 0.5), 15.0)
+                log.warning("getUpdates failed (%s); trying again in %.1f s", exc, delay)
+                await asyncio.sleep(delay)
+                continue
+            delay = 0.0
+            for update in updates:
+                self._offset = max(self._offset or 0, update.update_id + 1)
+                await self._feed(update)
+
+    def _salvage(self, data: object) -> list[Update]:
+        items = data.get("result") if isinstance(data, dict) else None
+        found: list[Update] = []
+        for item in items if isinstance(items, list) else []:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            try:
+                found.append(Update.model_validate(item, context={"bot": self.bot}))
+            except ValidationError as exc:
+                log.warning("Update %r skipped, aiogram cannot read it: %s", update_id, exc)
+                if isinstance(update_id, int):
+                    self._offset = max(self._offset or 0, update_id + 1)
+        return found
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+
+async def run(
+    hotline: HotlineLike, settings: Settings, stop: asyncio.Event, *, mode: Mode | None = None
+) -> None:
+    """Serve the hotline with aiogram until `stop` is set."""
+    await serve(AiogramRuntime(hotline, settings), hotline, settings, stop, mode)

@@ -1,0 +1,170 @@
+"""The core's actions as aiogram Bot calls, and aiogram's errors as DeliveryError."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
+
+from bot.core import actions as a
+from bot.core.port import DeliveryError
+
+NOT_MODIFIED = "message is not modified"
+CODES: tuple[tuple[type[TelegramAPIError], int], ...] = (
+    (TelegramForbiddenError, 403),
+    (TelegramBadRequest, 400),
+    (TelegramMigrateToChat, 400),
+    (TelegramNotFound, 404),
+    (TelegramUnauthorizedError, 401),
+    (TelegramConflictError, 409),
+    (TelegramEntityTooLarge, 413),
+    (TelegramServerError, 500),
+    (TelegramNetworkError, 0),
+)
+Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def delivery_error(exc: TelegramAPIError) -> DeliveryError:
+    if isinstance(exc, TelegramRetryAfter):
+        return DeliveryError(429, exc.message, retry_after=float(exc.retry_after))
+    code = next((code for kind, code in CODES if isinstance(exc, kind)), 0)
+    return DeliveryError(code, exc.message)
+
+
+def inline(keyboard: a.InlineKeyboard | None) -> InlineKeyboardMarkup | None:
+    if keyboard is None:
+        return None
+    rows = [
+        [
+            InlineKeyboardButton(text=b.text, url=b.url)
+            if b.url
+            else InlineKeyboardButton(text=b.text, callback_data=b.data)
+            for b in row
+        ]
+        for row in keyboard.rows
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def markup(value: a.Markup | None) -> Keyboard | None:
+    if isinstance(value, a.ReplyKeyboard):
+        rows = [
+            [
+                KeyboardButton(
+                    text=b.text,
+                    request_location=b.request_location or None,
+                    request_contact=b.request_contact or None,
+                )
+                for b in row
+            ]
+            for row in value.rows
+        ]
+        return ReplyKeyboardMarkup(
+            keyboard=rows,
+            one_time_keyboard=value.one_time,
+            resize_keyboard=value.resize,
+            input_field_placeholder=value.placeholder,
+        )
+    if isinstance(value, a.RemoveKeyboard):
+        return ReplyKeyboardRemove()
+    return inline(value)
+
+
+def reply_to(message_id: int | None) -> ReplyParameters | None:
+    return (
+        None
+        if message_id is None
+        else ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+    )
+
+
+class AiogramPort:
+    """The core's actions as aiogram Bot calls; Telegram's errors as DeliveryError."""
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def perform(self, action: a.Action) -> int | None:
+        try:
+            return await self._perform(action)
+        except TelegramAPIError as exc:
+            if NOT_MODIFIED in exc.message:
+                return None
+            raise delivery_error(exc) from exc
+        except ClientDecodeError as exc:
+            raise DeliveryError(0, f"unreadable answer: {exc.message}") from exc
+        except TimeoutError as exc:
+            raise DeliveryError(0, "timed out") from exc
+
+    async def _perform(self, action: a.Action) -> int | None:
+        bot = self.bot
+        if isinstance(action, a.SendMessage):
+            sent = await bot.send_message(
+                action.chat_id,
+                action.text,
+                message_thread_id=action.thread_id,
+                protect_content=action.protect_content,
+                reply_parameters=reply_to(action.reply_to),
+                reply_markup=markup(action.markup),
+            )
+            return sent.message_id
+        if isinstance(action, a.EditMessage):
+            await bot.edit_message_text(
+                action.text,
+                chat_id=action.chat_id,
+                message_id=action.message_id,
+                reply_markup=inline(action.markup),
+            )
+        elif isinstance(action, a.EditMarkup):
+            await bot.edit_message_reply_markup(
+                chat_id=action.chat_id, message_id=action.message_id, reply_markup=inline(action.markup)
+            )
+        elif isinstance(action, a.DeleteMessages):
+            ids = list(action.message_ids)
+            if len(ids) == 1:
+                await bot.delete_message(action.chat_id, ids[0])
+            else:
+                for start in range(0, len(ids), 100):  # deleteMessages takes at most 100
+                    await bot.delete_messages(action.chat_id, ids[start : start + 100])
+        elif isinstance(action, a.AnswerCallback):
+            await bot.answer_callback_query(action.callback_id, text=action.text, show_alert=action.alert)
+        elif isinstance(action, a.SendLocation):
+            sent = await bot.send_location(
+                action.chat_id,
+                action.latitude,
+                action.longitude,
+                message_thread_id=action.thread_id,
+                reply_parameters=reply_to(action.reply_to),
+            )
+            return sent.message_id
+        elif isinstance(action, a.SendDocument):
+            sent = await bot.send_document(
+                action.chat_id,
+                BufferedInputFile(action.content, action.filename),
+                message_thread_id=action.thread_id,
+                caption=action.caption,
+                protect_content=action.protect_content,
+            )
+            return sent.message_id
+        return None

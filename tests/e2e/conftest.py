@@ -1,0 +1,94 @@
+"""A real runtime (aiogram or python-telegram-bot) over HTTP to the emulator, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import Hotline
+from bot.config import Settings, load_settings
+from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
+from bot.runtime import make_runtime
+from storage.migrate import upgrade
+
+SECRET = "e2e-webhook-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Running:
+    emu: Emulator
+    hotline: Hotline
+    settings: Settings
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    emulator = Emulator(token=DEFAULT_TOKEN, limits=Limits(enabled=False))
+    await emulator.start(host="127.0.0.1", port=0)
+    yield emulator
+    await emulator.stop()
+
+
+def e2e_settings(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> Settings:
+    extra: dict[str, object] = {}
+    if mode == "webhook":
+        port = free_port()
+        extra = {
+            "webhook_url": f"http://127.0.0.1:{port}/webhook",
+            "webhook_secret": SECRET,
+            "webhook_port": port,
+        }
+    return load_settings(
+        bot_token=DEFAULT_TOKEN,
+        telegram_api=emu.api_url,
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
+        framework=framework,
+        hotline_phone="+855 23 000 000",
+        **extra,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings, emu: Emulator) -> AsyncIterator[Running]:
+    hotline = Hotline.from_settings(settings)
+    await upgrade(hotline.engine)
+    stop = asyncio.Event()
+    task = asyncio.create_task(make_runtime(settings.framework)(hotline, settings, stop))
+    try:
+        # the bot is up when it has registered its command menu
+        await emu.wait_for(lambda: bool(emu.commands) or task.done(), timeout=15)
+        if task.done():
+            task.result()
+        yield Running(emu, hotline, settings)
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 20)
+        await hotline.close()
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+def framework(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture(params=["polling", "webhook"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def bot(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> AsyncIterator[Running]:
+    async with running(e2e_settings(emu, tmp_path, framework, mode), emu) as r:
+        yield r

@@ -1,0 +1,74 @@
+"""A citizen's phone for end-to-end tests: acts through the emulator, waits for what the bot says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.emulator import Emulator, TranscriptEntry
+from bot.i18n import Catalogs
+
+WAIT = 10.0
+
+
+class Phone:
+    def __init__(
+        self, emu: Emulator, user_id: int, lang: str, catalogs: Catalogs, name: str = "Siti"
+    ) -> None:
+        self.emu = emu
+        self.chat_id = user_id
+        self.user = emu.user(user_id, first_name=name, language_code=lang)
+        self.lang = lang
+        self.catalogs = catalogs
+
+    def t(self, msgid: str, **params: object) -> str:
+        return self.catalogs[self.lang](msgid, **params)
+
+    def last_id(self) -> int:
+        entries = self.emu.transcript(self.chat_id)
+        return max((e.message_id for e in entries), default=0)
+
+    async def expect(self, msgid: str, after: int, **params: object) -> TranscriptEntry:
+        """Wait for a bot message, sent after message `after`, that contains this text in my language."""
+        return await self.emu.wait_for_bot_message(
+            self.chat_id, contains=self.t(msgid, **params), timeout=WAIT, after=after
+        )
+
+    async def say(self, text: str, expect: str, **params: object) -> TranscriptEntry:
+        after = self.last_id()
+        await self.emu.send_text(self.user, text)
+        return await self.expect(expect, after, **params)
+
+    async def command(self, name: str, expect: str, **params: object) -> TranscriptEntry:
+        after = self.last_id()
+        await self.emu.send_command(self.user, name)
+        return await self.expect(expect, after, **params)
+
+    async def tap(self, data: str, expect: str, **params: object) -> TranscriptEntry:
+        """Press the newest button with this callback data."""
+        message_id = self.button_message(data)
+        after = self.last_id()
+        await self.emu.press(self.user, self.chat_id, message_id, data)
+        return await self.expect(expect, after, **params)
+
+    async def locate(self, lat: float, lon: float, expect: str, live: bool = False) -> Any:
+        after = self.last_id()
+        message = await self.emu.send_location(self.user, lat, lon, live_period=900 if live else None)
+        await self.expect(expect, after)
+        return message
+
+    async def share_contact(self, phone: str, expect: str) -> TranscriptEntry:
+        after = self.last_id()
+        await self.emu.send_contact(self.user, phone, self.user.first_name, user_id=self.chat_id)
+        return await self.expect(expect, after)
+
+    async def sticker(self, expect: str) -> TranscriptEntry:
+        after = self.last_id()
+        await self.emu.send_sticker(self.user)
+        return await self.expect(expect, after)
+
+    def button_message(self, data: str) -> int:
+        for entry in reversed(self.emu.bot_messages(self.chat_id)):
+            for row in (entry.reply_markup or {}).get("inline_keyboard", []):
+                if any(b.get("callback_data") == data for b in row):
+                    return entry.message_id
+        raise AssertionError(f"no button {data!r} on screen in chat {self.chat_id}")
