@@ -95,7 +95,7 @@ async def run(settings: Settings, webhook: bool) -> int:
     try:
         await ensure_schema(hotline.engine, settings.sqlite_path is not None)
         runtime = make_runtime(settings.framework)
-        await runtime(hotline, settings, stop_event(), webhook)
+        await runtime(hotline, settings, stop_event(), mode="webhook" if webhook else "polling")
     finally:
         await hotline.close()
     return 0

@@ -45,6 +45,10 @@ class Translator:
         text = self._t.gettext(message)
         return text.format(**params) if params else text
 
+    def knows(self, message: str) -> bool:
+        """Whether the catalog has this msgid (tests use it to catch a misspelt one)."""
+        return message in getattr(self._t, "_catalog", {})
+
     def plural(self, singular: str, plural: str, n: int, **params: object) -> str:
         return self._t.ngettext(singular, plural, n).format(n=n, **params)
 

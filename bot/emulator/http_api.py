@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from typing import Any
 
 from aiohttp import BodyPartReader, hdrs, web
@@ -13,9 +14,10 @@ from bot.emulator.errors import ApiError, ClientGone, bad_request
 from bot.emulator.faults import Fault
 from bot.emulator.methods import HANDLERS
 from bot.emulator.spec import Params, UploadedFile, canonical_name, decode
-from bot.emulator.state import Call, EmulatorState
+from bot.emulator.state import NO_ANSWER, PROCESSING, Call, EmulatorState
 
 MAX_BODY = 64 * 1024 * 1024
+_TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")
 
 
 async def read_params(request: web.Request) -> tuple[dict[str, object], dict[str, UploadedFile]]:
@@ -59,13 +61,20 @@ class BotApi:
     def __init__(self, st: EmulatorState) -> None:
         self.st = st
 
-    def _record(self, method: str, params: dict[str, Any], status: int) -> None:
-        self.st.calls.append(Call(method, params, status))
+    def _open(self, method: str, params: dict[str, Any]) -> tuple[list[Call], int]:
+        """Records a call on arrival, with status PROCESSING until it is answered."""
+        calls = self.st.calls
+        calls.append(Call(method, params, PROCESSING))
+        return calls, len(calls) - 1
+
+    def _close(self, slot: tuple[list[Call], int], params: dict[str, Any], status: int) -> None:
+        calls, index = slot
+        calls[index] = Call(calls[index].method, params, status)
         if status >= 400:
             self.st.errors_sent[status] += 1
 
-    def _error(self, method: str, params: dict[str, Any], error: ApiError) -> web.Response:
-        self._record(method, params, error.code)
+    def _error(self, slot: tuple[list[Call], int], params: dict[str, Any], error: ApiError) -> web.Response:
+        self._close(slot, params, error.code)
         return web.json_response(error.body(), status=error.code)
 
     async def _hang(self, request: web.Request, fault: Fault) -> bool:
@@ -81,12 +90,24 @@ class BotApi:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         name = request.match_info["method"]
         method = canonical_name(name) or name
-        if request.match_info["token"] != self.st.token:
-            return self._error(method, {}, ApiError(401, "Unauthorized"))
-        params: dict[str, Any] = {}
+        token = request.match_info["token"]
+        if token != self.st.token:
+            # Telegram: a malformed token is 404, a well-formed but wrong one 401.
+            well_formed = _TOKEN_RE.fullmatch(token) is not None
+            wrong = ApiError(401, "Unauthorized") if well_formed else ApiError(404, "Not Found")
+            return self._error(self._open(method, {}), {}, wrong)
         try:
             raw, files = await read_params(request)
-            params = dict(raw) | dict(files)
+        except ApiError as error:
+            return self._error(self._open(method, {}), {}, error)
+        params: dict[str, Any] = dict(raw) | dict(files)
+        invalid: ApiError | None = None
+        try:
+            params = decode(method, raw, files)
+        except ApiError as error:
+            invalid = error
+        slot = self._open(method, params)
+        try:
             fault = self.st.faults.take(method)
             if fault is not None and fault.kind == "error":
                 raise fault.error()
@@ -97,16 +118,17 @@ class BotApi:
             handler = HANDLERS.get(method)
             if handler is None:
                 raise ApiError(404, "Not Found")
-            params = decode(method, raw, files)
+            if invalid is not None:
+                raise invalid
             result = await handler(CallContext(self.st, Params(params), lambda: _client_alive(request)))
         except ApiError as error:
-            return self._error(method, params, error)
+            return self._error(slot, params, error)
         except ClientGone:
-            self._record(method, params, 0)
+            self._close(slot, params, NO_ANSWER)
             if request.transport is not None:
                 request.transport.close()
             return web.Response(status=204)
-        self._record(method, params, 200)
+        self._close(slot, params, 200)
         return web.json_response({"ok": True, "result": result})
 
     async def handle_file(self, request: web.Request) -> web.StreamResponse:

@@ -22,7 +22,10 @@ MAX_PHOTO = 10 * 1024 * 1024
 
 def writable_chat(st: EmulatorState, params: Params) -> Chat:
     """The target chat, if the bot may write there (403 when blocked or never contacted)."""
-    chat = st.chat(params.chat_id())
+    chat_id = params.chat_id()
+    if chat_id not in st.chats and chat_id in st.users:
+        raise forbidden(CANT_INITIATE)  # a known user who never wrote to the bot
+    chat = st.chat(chat_id)
     if chat.type == "private":
         if chat.blocked:
             raise forbidden(BLOCKED)

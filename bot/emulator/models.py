@@ -28,6 +28,7 @@ _ADMIN_RIGHTS = (
     "can_delete_stories",
     "can_pin_messages",
     "can_manage_topics",
+    "can_send_welcome_messages",  # Bot API 10.3; aiogram 3.31 requires it
 )
 MEMBER_STATUSES = ("creator", "administrator", "member", "left", "kicked")
 

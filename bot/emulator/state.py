@@ -96,10 +96,16 @@ class CallbackRecord:
     answered: bool = False
 
 
+PROCESSING = 102  # Call.status while the call is still being answered (a long poll, a hang)
+NO_ANSWER = 0  # Call.status when no answer was given (a dropped connection, the client gave up)
+
+
 class Call(NamedTuple):
+    """One Bot API call, recorded when it arrives; status is the HTTP status answered."""
+
     method: str
     params: dict[str, Any]
-    status: int  # the HTTP status answered; 0 when no answer was given (dropped, client gone)
+    status: int
 
 
 @dataclass(slots=True)

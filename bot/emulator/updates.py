@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import copy
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +28,7 @@ class UpdateQueue:
         self._pending: list[PendingUpdate] = []
         self._next_id = FIRST_UPDATE_ID
         self.allowed: list[str] | None = None
-        self._changed = asyncio.Event()
+        self._waiters: list[asyncio.Future[None]] = []
         self.created: list[PendingUpdate] = []  # every update ever queued, for inspection
 
     def reset(self) -> None:
@@ -57,14 +56,23 @@ class UpdateQueue:
 
     def notify(self) -> None:
         """Wake everyone waiting for a change (long polls, the webhook sender)."""
-        event, self._changed = self._changed, asyncio.Event()
-        event.set()
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def wait_changed(self, seconds: float) -> None:
         """Returns on the next change, or after `seconds`."""
-        event = self._changed
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), seconds)
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[None] = loop.create_future()
+        self._waiters.append(waiter)
+        timer = loop.call_later(max(0.0, seconds), _wake, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            if waiter in self._waiters:
+                self._waiters.remove(waiter)
 
     @property
     def pending(self) -> list[PendingUpdate]:
@@ -87,3 +95,8 @@ class UpdateQueue:
     def drop_all(self) -> None:
         self._pending.clear()
         self.notify()
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

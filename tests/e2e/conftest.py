@@ -65,7 +65,8 @@ async def running(settings: Settings, emu: Emulator) -> AsyncIterator[Running]:
     hotline = Hotline.from_settings(settings)
     await upgrade(hotline.engine)
     stop = asyncio.Event()
-    task = asyncio.create_task(make_runtime(settings.framework)(hotline, settings, stop))
+    mode = "webhook" if settings.webhook_url else "polling"
+    task = asyncio.create_task(make_runtime(settings.framework)(hotline, settings, stop, mode=mode))
     try:
         # the bot is up when it has registered its command menu
         await emu.wait_for(lambda: bool(emu.commands) or task.done(), timeout=15)

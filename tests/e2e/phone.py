@@ -21,7 +21,10 @@ class Phone:
         self.catalogs = catalogs
 
     def t(self, msgid: str, **params: object) -> str:
-        return self.catalogs[self.lang](msgid, **params)
+        """The text in my language; a msgid missing from the catalog is a mistake in the test."""
+        translator = self.catalogs[self.lang]
+        assert translator.knows(msgid), f"not a msgid of the catalogs: {msgid!r}"
+        return translator(msgid, **params)
 
     def last_id(self) -> int:
         entries = self.emu.transcript(self.chat_id)

@@ -32,23 +32,35 @@ async def finish_form(phone: Phone) -> None:
     await phone.say("Siti  Aminah", "What is your date of birth? For example 17-08-1995.")
     await phone.say("17/8/95", "If you know your NIK (the 16-digit number on your KTP), type it.")
     await phone.say("3201015708950001", "Which province in Indonesia are you from? Choose, or type its name.")
-    await phone.say("jatim", "Tap «📞 Send my number» or type it.")
-    await phone.share_contact("+62 812-3456-7890", "Is there a family member in Indonesia we may contact?")
+    await phone.say(
+        "jatim", "Which phone or WhatsApp number can we reach you on? Tap «📞 Send my number» or type it."
+    )
+    await phone.share_contact(
+        "+62 812-3456-7890",
+        "Is there a family member in Indonesia we may contact? Type their name and phone number.",
+    )
     await phone.tap("f:family_contact:-", "How many other Indonesians are with you? Choose or type a number.")
     await phone.say("4", "Is there anything else we should know?")
     summary = await phone.say("Kami berempat di lantai 3.", "Please check your report:")
     assert "Siti Aminah" in (summary.text or "")
     assert summary.protect_content  # a summary with personal data cannot be forwarded or saved
-    await phone.tap("sum:send", "Your reference number is {reference}.", reference="PNH-000001")
+    await phone.tap(
+        "sum:send",
+        "✅ Your report is sent. Your reference number is {reference}. Please keep it.",
+        reference="PNH-000001",
+    )
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 async def test_full_report(bot: Running, lang: str) -> None:
     phone = Phone(bot.emu, 5001, lang, bot.hotline.catalogs)
     await begin(phone)
-    await phone.tap("f:location:sihanoukville", "Type the name of the place, building or compound")
+    await phone.tap(
+        "f:location:sihanoukville",
+        "Type the name of the place, building or compound, and a landmark near it.",
+    )
     await phone.say("Kompleks Jin Bei, dekat pantai", "Where is your passport?")
-    await phone.tap("f:passport:held", "If you know your passport number, type it")
+    await phone.tap("f:passport:held", "If you know your passport number, type it (for example A1234567).")
     await phone.say("B1234567", "How are you now?")
     await finish_form(phone)
     await phone.command("status", "received, waiting for an officer")
@@ -71,7 +83,9 @@ async def test_switching_language_midway(bot: Running) -> None:
     phone.lang = "id"
     question = await phone.tap("lang:id", "Or choose the city:")
     assert question.text == phone.t("Or choose the city:")
-    await phone.tap("f:location:bavet", "Type the name of the place, building or compound")
+    await phone.tap(
+        "f:location:bavet", "Type the name of the place, building or compound, and a landmark near it."
+    )
     await phone.tap("f:place:-", "Where is your passport?")
     async with bot.hotline.sessions() as session:
         citizen = (await session.execute(select(Citizen))).scalar_one()
@@ -81,7 +95,9 @@ async def test_switching_language_midway(bot: Running) -> None:
 async def test_shared_location_and_live_updates(bot: Running) -> None:
     phone = Phone(bot.emu, 5003, "id", bot.hotline.catalogs)
     await phone.command("start", "Do you agree to continue?")
-    await phone.tap("f:welcome:sos", "The officers on duty have been alerted.")
+    await phone.tap(
+        "f:welcome:sos", "🆘 The officers on duty have been alerted. If you can, send your location."
+    )
     pin = await phone.locate(11.5564, 104.9282, "Where is your passport?", live=True)
     await bot.emu.update_live_location(phone.user, pin["message_id"], 11.5600, 104.9300)
 
@@ -107,36 +123,54 @@ async def test_bad_input_at_every_step_is_asked_again(bot: Running) -> None:
     await phone.say("maybe", choose)
     await phone.tap("f:safe:yes", "Or choose the city:")
     await phone.sticker(unsupported)
-    await phone.say("x" * 1001, "That is too long.")
-    await phone.tap("f:location:poipet", "Type the name of the place")
+    await phone.say("x" * 1001, "That is too long. Please keep it under 1,000 characters.")
+    await phone.tap(
+        "f:location:poipet", "Type the name of the place, building or compound, and a landmark near it."
+    )
     await phone.say("A", "Please type a few words about the place.")
     await phone.say("Casino Star, lantai 2", "Where is your passport?")
     await phone.say("dunno", choose)
-    await phone.tap("f:passport:with_me", "If you know your passport number")
-    await phone.say("123", "A passport number has 8 characters")
+    await phone.tap("f:passport:with_me", "If you know your passport number, type it (for example A1234567).")
+    await phone.say(
+        "123",
+        "A passport number has 8 characters, for example A1234567. Please check it, or skip this question.",
+    )
     await phone.say("A1234567", "How are you now?")
     await phone.say("fine", choose)
-    await phone.tap("f:safety:free", "What is your full name")
+    await phone.tap("f:safety:free", "What is your full name, as written in your passport?")
     await phone.say("12345", "Please type your name in letters.")
-    await phone.say("Budi", "What is your date of birth?")
-    await phone.say("31-02-1990", "That date does not exist.")
-    await phone.say("01-01-2090", "That date is in the future.")
-    await phone.say("1 Jan 1990", "If you know your NIK")
-    await phone.say("12345", "A NIK has 16 digits.")
-    await phone.say("3201010101910001", "That NIK does not match your date of birth.")
-    await phone.say("3201010101900001", "Which province in Indonesia are you from?")
-    await phone.say("Atlantis", "I do not know that province.")
-    await phone.tap("f:home_province:33", "Tap «📞 Send my number» or type it.")
-    await phone.say("12", "I could not read that number.")
-    await phone.say("+855 12 345 678", "Is there a family member in Indonesia we may contact?")
+    await phone.say("Budi", "What is your date of birth? For example 17-08-1995.")
+    await phone.say("31-02-1990", "That date does not exist. Please check the day and the month.")
+    await phone.say("01-01-2090", "That date is in the future. Please check the year.")
+    await phone.say("1 Jan 1990", "If you know your NIK (the 16-digit number on your KTP), type it.")
+    await phone.say("12345", "A NIK has 16 digits. Please check it, or skip this question.")
+    await phone.say(
+        "3201010101910001",
+        "That NIK does not match your date of birth. Please check both, or skip this question.",
+    )
+    await phone.say("3201010101900001", "Which province in Indonesia are you from? Choose, or type its name.")
+    await phone.say("Atlantis", "I do not know that province. Please choose a button or type the name again.")
+    await phone.tap(
+        "f:home_province:33",
+        "Which phone or WhatsApp number can we reach you on? Tap «📞 Send my number» or type it.",
+    )
+    await phone.say("12", "I could not read that number. Please type it like +62 812 3456 7890.")
+    await phone.say(
+        "+855 12 345 678",
+        "Is there a family member in Indonesia we may contact? Type their name and phone number.",
+    )
     await phone.sticker(unsupported)
-    await phone.tap("f:family_contact:-", "How many other Indonesians are with you?")
+    await phone.tap("f:family_contact:-", "How many other Indonesians are with you? Choose or type a number.")
     await phone.say("many", "Please type a number, for example 3.")
     await phone.say("1000", "Please type a number from 0 to 999.")
     await phone.tap("f:companions:0", "Is there anything else we should know?")
     await phone.tap("f:notes:-", "Please check your report:")
     await phone.say("send it", choose)
-    await phone.tap("sum:send", "Your reference number is")
+    await phone.tap(
+        "sum:send",
+        "✅ Your report is sent. Your reference number is {reference}. Please keep it.",
+        reference="PNH-000001",
+    )
 
     report = await stored_report(bot)
     assert (report.place, report.passport_number, report.full_name) == (

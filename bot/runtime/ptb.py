@@ -1,0 +1,123 @@
+"""The python-telegram-bot 22 runtime (with ptb_port.py, the only modules that import telegram).
+
+PTB's Application is driven through its async lifecycle (initialize, start, the Updater's polling,
+stop, shutdown), never `run_polling`. One TypeHandler takes every update and hands it to `Dispatch`,
+which handles it as its own task: updates of different chats run concurrently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, TypeHandler, Updater
+
+from bot.config import Settings
+from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
+from bot.runtime.commands import Menu
+from bot.runtime.dispatch import Dispatch
+from bot.runtime.lifecycle import serve
+from bot.runtime.ptb_port import PtbPort
+
+log = logging.getLogger(__name__)
+
+
+class PtbRuntime:
+    def __init__(
+        self,
+        hotline: HotlineLike,
+        settings: Settings,
+        *,
+        request_timeout: float = REQUEST_SECONDS,
+        poll_seconds: int = POLL_SECONDS,
+    ) -> None:
+        api = settings.telegram_api.rstrip("/")
+        t = request_timeout
+        self.app = (
+            Application.builder()
+            .token(settings.require_token())
+            .base_url(f"{api}/bot")
+            .base_file_url(f"{api}/file/bot")
+            .connect_timeout(t)
+            .read_timeout(t)
+            .write_timeout(t)
+            .media_write_timeout(t)
+            .pool_timeout(t)
+            .get_updates_connect_timeout(t)
+            .get_updates_read_timeout(t)
+            .get_updates_write_timeout(t)
+            .get_updates_pool_timeout(t)
+            .job_queue(None)
+            .build()
+        )  # no rate limiter and no retries: the core sees every 429
+        self.app.add_handler(TypeHandler(Update, self._on_update))
+        self.app.add_error_handler(self._on_error)
+        self.port = PtbPort(self.app.bot)
+        self.dispatch = Dispatch(hotline, self.port)
+        self._poll_seconds = poll_seconds
+
+    async def _on_update(self, update: Update, context: object) -> None:
+        self.dispatch.submit(update.to_dict())
+
+    async def _on_error(self, update: object, context: Any) -> None:
+        log.error("Update %r could not be dispatched", update, exc_info=context.error)
+
+    async def open(self) -> None:
+        await self.app.initialize()
+        self.dispatch.bot_username = self.app.bot.username
+
+    async def set_commands(self, menu: Menu) -> None:
+        commands = [BotCommand(name, text) for name, text in menu.commands]
+        await self.app.bot.set_my_commands(commands, language_code=menu.language_code)
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
+
+    async def feed(self, update: dict[str, Any]) -> None:
+        try:
+            parsed = Update.de_json(update, self.app.bot)
+        except Exception as exc:
+            log.warning("Update %r skipped, PTB cannot read it: %s", update.get("update_id"), exc)
+            return
+        await self.app.process_update(parsed)  # straight to the handler: it only starts a task
+
+    async def start_polling(self) -> None:
+        await self.app.start()
+        await self._updater().start_polling(
+            poll_interval=0.0,
+            timeout=timedelta(seconds=self._poll_seconds),
+            allowed_updates=list(ALLOWED_UPDATES),
+            drop_pending_updates=False,
+            error_callback=self._on_poll_error,
+        )
+
+    def _on_poll_error(self, exc: TelegramError) -> None:
+        log.warning("getUpdates failed (%s); PTB tries again", exc)
+
+    async def stop_polling(self) -> None:
+        updater = self._updater()
+        if updater.running:
+            await updater.stop()  # cancels the long poll, confirms the last offset
+        if self.app.running:
+            await self.app.stop()  # the updates already fetched reach the handler first
+
+    def _updater(self) -> Updater:
+        if self.app.updater is None:
+            raise RuntimeError("the PTB application was built without an Updater")
+        return self.app.updater
+
+    async def close(self) -> None:
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+
+async def run(
+    hotline: HotlineLike, settings: Settings, stop: asyncio.Event, *, mode: Mode | None = None
+) -> None:
+    """Serve the hotline with python-telegram-bot until `stop` is set."""
+    await serve(PtbRuntime(hotline, settings), hotline, settings, stop, mode)
