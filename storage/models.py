@@ -49,6 +49,7 @@ class Citizen(Base):
     consent_at: Mapped[datetime | None]
     # "any": the embassy may write first; "on_reply": only answer right after the citizen writes
     contact_pref: Mapped[str] = mapped_column(String(16), default="any")
+    unreachable_at: Mapped[datetime | None]  # the citizen blocked the bot (403): nothing more is sent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -85,6 +86,17 @@ class Report(Base):
     companions: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(Text)
 
+    # The case, as the duty officers work it
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
+    acknowledged_at: Mapped[datetime | None]
+    assigned_to: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    assigned_name: Mapped[str | None] = mapped_column(String(128))  # officers only; never shown to citizens
+    assigned_at: Mapped[datetime | None]
+    card_message_id: Mapped[int | None] = mapped_column(Integer)  # the case's card in the officer group
+    alerted_at: Mapped[datetime | None]  # the last SOS alert or repeat
+    escalated_at: Mapped[datetime | None]  # when the SOS went to the supervisors
+
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -119,3 +131,35 @@ class Conversation(Base):
     # Ids of the messages in this chat (both sides), for deleting the conversation from the phone
     message_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CaseMessage(Base):
+    """A message in the officer group that belongs to a case: an officer's reply to it reaches the citizen."""
+
+    __tablename__ = "case_messages"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    message_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+
+
+class OutboxMessage(Base):
+    """Everything the bot starts (alerts, repeats, relays, broadcasts) is a row here first."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    priority: Mapped[int] = mapped_column(Integer, default=5)  # 0 first
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    # pending -> sending -> sent | failed; held: waits for the citizen to write first
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
+    message_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

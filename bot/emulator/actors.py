@@ -42,9 +42,9 @@ class UserActions:
         st.users.setdefault(user.id, user)
         if chat_id is None or chat_id == user.id:
             chat = st.private_chat(user)
-            chat.started = True
             if chat.blocked:
                 set_blocked(st, chat, user, False)  # writing to a blocked bot means unblocking it first
+            chat.started = True
             return chat
         group = st.chats.get(chat_id)
         if group is None:
@@ -55,7 +55,10 @@ class UserActions:
 
     def _bot_sees(self, chat: Chat, entry: TranscriptEntry, reply_to: TranscriptEntry | None) -> bool:
         """Privacy mode: in groups the bot only gets commands, replies to it and mentions of it."""
-        if not chat.is_group or not self._st.privacy_mode or chat.members.get(self._st.bot_id) in _ADMINS:
+        bot_status = chat.members.get(self._st.bot_id)
+        if chat.is_group and bot_status in ("left", "kicked"):
+            return False
+        if not chat.is_group or not self._st.privacy_mode or bot_status in _ADMINS:
             return True
         text = entry.text or entry.caption or ""
         return text.startswith("/") or f"@{BOT_USERNAME}" in text or bool(reply_to and reply_to.from_bot)

@@ -68,13 +68,14 @@ class ChatActions:
         self._st.chats[chat_id] = chat
         return models.chat_dict(chat)
 
-    def set_member(self, chat_id: int, user: EmuUser, status: str = "member") -> None:
-        """Changes a membership: creator, administrator, member, left or kicked."""
+    def set_member(self, chat_id: int, user: EmuUser | int, status: str = "member") -> None:
+        """Changes a membership: creator, administrator, member, left or kicked (the bot: its id)."""
         chat = self._st.chats.get(chat_id)
         if chat is None or not chat.is_group:
             raise ValueError(f"no group {chat_id}")
-        self._st.users.setdefault(user.id, user)
-        chat.members[user.id] = _check_status(status)
+        if isinstance(user, EmuUser):
+            self._st.users.setdefault(user.id, user)
+        chat.members[user if isinstance(user, int) else user.id] = _check_status(status)
 
 
 def _check_status(status: str) -> str:

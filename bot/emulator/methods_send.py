@@ -26,6 +26,11 @@ def writable_chat(st: EmulatorState, params: Params) -> Chat:
     if chat_id not in st.chats and chat_id in st.users:
         raise forbidden(CANT_INITIATE)  # a known user who never wrote to the bot
     chat = st.chat(chat_id)
+    bot_status = chat.members.get(st.bot_id)
+    if chat.is_group and bot_status == "kicked":
+        raise forbidden(f"Forbidden: bot was kicked from the {chat.type} chat")
+    if chat.is_group and bot_status == "left":
+        raise forbidden(f"Forbidden: bot is not a member of the {chat.type} chat")
     if chat.type == "private":
         if chat.blocked:
             raise forbidden(BLOCKED)

@@ -109,7 +109,7 @@ class AiogramPort:
         try:
             return await self._perform(action)
         except TelegramAPIError as exc:
-            if NOT_MODIFIED in exc.message:
+            if NOT_MODIFIED in exc.message.lower():
                 return None
             raise delivery_error(exc) from exc
         except ClientDecodeError as exc:

@@ -125,3 +125,18 @@ async def test_reset_forgets_everything_but_keeps_serving(emu: Emulator, raw: An
     assert emu.transcript(USER_ID) == [] and emu.calls == [] and emu.pending_updates == 0
     assert await raw.ok("getMe")  # the fault is gone too
     assert (await raw.call("sendMessage", chat_id=USER_ID, text="x"))[0] == 400  # chat forgotten
+
+
+async def test_a_bot_removed_from_a_group_can_no_longer_post_there(emu: Emulator, raw: Any) -> None:
+    officer = emu.user(7001, first_name="Petugas")
+    emu.create_group(GROUP_ID, "Petugas KBRI", [officer], admins=[officer])
+    emu.set_member(GROUP_ID, emu.bot_id, "kicked")
+    status, body = await raw.call("sendMessage", chat_id=GROUP_ID, text="Kasus")
+    assert (status, body["description"]) == (403, "Forbidden: bot was kicked from the supergroup chat")
+    await emu.send_command(officer, "status", chat_id=GROUP_ID)
+    assert await raw.ok("getUpdates") == []
+    emu.set_member(GROUP_ID, emu.bot_id, "administrator")  # an admin bot sees every message
+    await emu.send_text(officer, "obrolan", chat_id=GROUP_ID)
+    assert [u["message"]["text"] for u in await raw.ok("getUpdates")] == ["obrolan"]
+    member = await raw.ok("getChatMember", chat_id=GROUP_ID, user_id=emu.bot_id)
+    assert member["status"] == "administrator" and member["user"]["is_bot"] is True

@@ -1,0 +1,162 @@
+"""Both runtimes, through their real frameworks, over HTTP to the emulator, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import Hotline
+from bot.config import Settings, load_settings
+from bot.core.incoming import Incoming
+from bot.core.port import BotPort
+from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
+from bot.i18n import Catalogs
+from bot.runtime import Runtime, build_runtime, make_runtime
+from storage.migrate import upgrade
+
+FRAMEWORKS = ["aiogram", "ptb"]
+SECRET = "runtime-test-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(params=FRAMEWORKS)
+def framework(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[Emulator]:
+    emulator = Emulator(token=DEFAULT_TOKEN, limits=Limits(enabled=False))
+    await emulator.start(host="127.0.0.1", port=0)
+    yield emulator
+    await emulator.stop()
+
+
+@pytest.fixture
+def make_settings(emu: Emulator, tmp_path: Path, framework: str) -> Callable[..., Settings]:
+    def make(webhook: bool = False, **overrides: Any) -> Settings:
+        if webhook:
+            port = free_port()
+            overrides = {
+                "webhook_url": f"http://127.0.0.1:{port}/webhook",
+                "webhook_secret": SECRET,
+                "webhook_port": port,
+                **overrides,
+            }
+        return load_settings(
+            bot_token=emu.token,
+            telegram_api=emu.api_url,
+            database_url=f"sqlite+aiosqlite:///{tmp_path}/h.db",
+            framework=framework,
+            **overrides,
+        )
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+async def hotline(settings: Settings) -> AsyncIterator[Hotline]:
+    made = Hotline.from_settings(settings)
+    await upgrade(made.engine)
+    yield made
+    await made.close()
+
+
+@dataclass
+class Served:
+    """A runtime's `run` going on in a task until `stop` is set."""
+
+    emu: Emulator
+    settings: Settings
+    stop: asyncio.Event
+    task: asyncio.Task[None]
+
+    async def finish(self, within: float = 15.0) -> float:
+        """Set `stop`; the seconds `run` took to return."""
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        self.stop.set()
+        await asyncio.wait_for(self.task, within)
+        return loop.time() - started
+
+
+Serve = Callable[..., Awaitable[Served]]
+
+
+@pytest.fixture
+async def serve(emu: Emulator, hotline: Hotline, framework: str) -> AsyncIterator[Serve]:
+    """serve(settings=None): start `run` and wait until it is up (its command menu is registered)."""
+    started: list[Served] = []
+
+    async def start(settings: Settings | None = None) -> Served:
+        chosen = settings or hotline.settings
+        stop = asyncio.Event()
+        task = asyncio.create_task(make_runtime(framework)(hotline, chosen, stop))
+        served = Served(emu, chosen, stop, task)
+        started.append(served)
+        await emu.wait_for(lambda: len(emu.commands) == 3 or task.done(), timeout=10, what="runtime up")
+        if task.done():
+            task.result()
+        if chosen.webhook_url:
+            await emu.wait_for(lambda: bool(emu.webhook_info().get("url")) or task.done(), what="webhook set")
+        return served
+
+    yield start
+    for served in started:
+        if not served.task.done():
+            await served.finish()
+
+
+@dataclass
+class Recorder:
+    """A hotline that only remembers what it was given."""
+
+    catalogs: Catalogs
+    seen: list[Incoming] = field(default_factory=list)
+
+    async def handle(self, inp: Incoming, port: BotPort) -> None:
+        self.seen.append(inp)
+
+
+@pytest.fixture
+def recorder(hotline: Hotline) -> Recorder:
+    return Recorder(hotline.catalogs)
+
+
+@pytest.fixture
+async def opened(
+    framework: str, recorder: Recorder, settings: Settings
+) -> AsyncIterator[Callable[..., Awaitable[Runtime]]]:
+    """opened(**options): the framework's adapter, connected, taking no updates (for port and feed tests)."""
+    made: list[Runtime] = []
+
+    async def open_runtime(**options: Any) -> Runtime:
+        runtime = build_runtime(framework, recorder, settings, **options)
+        made.append(runtime)
+        await runtime.open()
+        return runtime
+
+    yield open_runtime
+    for runtime in made:
+        await runtime.close()
+
+
+@pytest.fixture
+async def runtime(opened: Callable[..., Awaitable[Runtime]]) -> Runtime:
+    return await opened()

@@ -1,0 +1,85 @@
+"""Webhook mode: the emulator posts updates to the runtime's own web server, which checks the secret."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import aiohttp
+
+from bot.config import Settings
+from tests.runtime.conftest import SECRET, Serve
+
+CHAT = 1001
+
+
+def url(settings: Settings, path: str) -> str:
+    return f"http://{settings.webhook_host}:{settings.webhook_port}{path}"
+
+
+async def test_start_works_by_webhook(serve: Serve, make_settings: Callable[..., Settings]) -> None:
+    served = await serve(make_settings(webhook=True))
+    emu = served.emu
+    info = emu.webhook_info()
+    assert info["url"] == served.settings.webhook_url
+    assert set(info["allowed_updates"]) == {"message", "edited_message", "callback_query"}
+    siti = emu.user(CHAT, first_name="Siti", language_code="en")
+    await emu.send_command(siti, "start")
+    welcome = await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
+    await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree")
+    await emu.wait_for_bot_message(CHAT, contains="Is it safe for you to talk now?", after=welcome.message_id)
+    assert emu.webhook_deliveries == 2
+    assert emu.count("getUpdates") == 0
+
+
+async def test_the_webhook_refuses_a_wrong_or_missing_secret(serve: Serve, make_settings: Callable[..., Settings]) -> None:
+    served = await serve(make_settings(webhook=True))
+    emu = served.emu
+    emu.user(CHAT, first_name="Siti", language_code="en")
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Siti", "language_code": "en"},
+            "text": "/start",
+        },
+    }
+    hook = url(served.settings, "/webhook")
+    async with aiohttp.ClientSession() as http:
+        for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+            async with http.post(hook, json=update, headers=headers) as answer:
+                assert answer.status == 403
+        right = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        async with http.post(hook, data=b"not json", headers=right) as answer:
+            assert answer.status == 400
+        async with http.get(url(served.settings, "/health")) as answer:
+            assert answer.status == 200
+            assert await answer.text() == "ok"
+    assert emu.bot_messages(CHAT) == []  # nothing was taken from the forged requests
+
+
+async def test_faulty_updates_by_webhook_are_dropped_and_the_next_one_is_served(
+    serve: Serve, make_settings: Callable[..., Settings]
+) -> None:
+    served = await serve(make_settings(webhook=True))
+    emu = served.emu
+    siti = emu.user(CHAT, first_name="Siti", language_code="en")
+    person = {"id": CHAT, "is_bot": False, "first_name": "Siti"}
+    faulty = [
+        {"update_id": 1, "message": {"message_id": 1, "date": 0, "from": person, "text": "/start"}},  # no chat
+        {"update_id": 2, "message": "not an object"},
+        {"update_id": 3, "message": {"message_id": 1, "date": 0, "chat": {"id": CHAT, "type": "private"},
+                                     "from": person, "text": 5}},  # fmt: skip
+        {"update_id": 4, "brand_new_kind": {"x": 1}},
+        {"no_update_id": True},
+    ]
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        for update in faulty:
+            async with http.post(url(served.settings, "/webhook"), json=update, headers=headers) as answer:
+                assert answer.status == 200  # an error would make Telegram send it again forever
+    await emu.send_command(siti, "start")
+    await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
+    assert len(emu.bot_messages(CHAT)) == 1
+    assert not served.task.done()
