@@ -1,4 +1,4 @@
-"""The `hotline` command: run, demo, emulator, db upgrade."""
+"""The `hotline` command: run, demo, emulator, db upgrade, export."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.services.exports import EXPORT_FORMATS
 from storage.migrate import SchemaOutdated
 
 DESCRIPTION = "A Telegram hotline for citizens in trouble abroad, run by their embassy."
@@ -35,6 +36,11 @@ def parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database commands")
     db_sub = db.add_subparsers(dest="db_command", metavar="DB_COMMAND")
     db_sub.add_parser("upgrade", help="bring the database to the newest schema")
+    exp = sub.add_parser("export", help="export the case list (CSV, XLSX, GeoJSON map, JSON in HTCDS names)")
+    exp.add_argument("--format", required=True, choices=EXPORT_FORMATS, dest="fmt")
+    exp.add_argument("--status", action="append", default=[], help="only this status (repeatable)")
+    exp.add_argument("--tag", action="append", default=[], help="only cases with this tag (repeatable)")
+    exp.add_argument("--out", metavar="FILE", help="write to this file (default: standard output)")
     return p
 
 
@@ -55,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(emulator(args.host, args.port, args.token, not args.no_limits))
         if args.command == "db" and args.db_command == "upgrade":
             return asyncio.run(db_upgrade(load_settings()))
+        if args.command == "export":
+            return export_cases(load_settings(), args.fmt, args.status, args.tag, args.out)
     except (SettingsError, SchemaOutdated) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -73,6 +81,56 @@ async def db_upgrade(settings: Settings) -> int:
         await engine.dispose()
     print("The database is at the newest schema.")
     return 0
+
+
+def export_cases(settings: Settings, fmt: str, statuses: list[str], tags: list[str], out: str | None) -> int:
+    from pathlib import Path
+
+    from bot.services.exports import ExportError, check_statuses
+
+    try:
+        check_statuses(statuses)
+    except ExportError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if fmt == "xlsx" and out is None and sys.stdout.isatty():
+        print(
+            "An XLSX file cannot be shown in a terminal: give --out FILE or redirect the output.",
+            file=sys.stderr,
+        )
+        return 2
+    content, count = asyncio.run(render_cases(settings, fmt, statuses, tags))
+    where = out or "standard output"
+    try:
+        if out is None:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+        else:
+            Path(out).write_bytes(content)
+    except OSError as exc:
+        print(f"Could not write to {where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
+    print(f"Exported {count} {'case' if count == 1 else 'cases'} to {where}.", file=sys.stderr)
+    return 0
+
+
+async def render_cases(
+    settings: Settings, fmt: str, statuses: list[str], tags: list[str]
+) -> tuple[bytes, int]:
+    from bot.services.exports import export, load_cases
+    from storage.db import make_engine, make_sessionmaker
+    from storage.migrate import ensure_schema
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # stderr is for the one summary line
+    engine = make_engine(settings.database_url)
+    try:
+        await ensure_schema(engine, settings.sqlite_path is not None)
+        async with make_sessionmaker(engine)() as session:
+            cases = await load_cases(session, statuses, tags)
+    finally:
+        await engine.dispose()
+    content, _, _ = export(cases, fmt, settings.zone)
+    return content, len(cases)
 
 
 def stop_event() -> asyncio.Event:
