@@ -1,11 +1,13 @@
-"""The hotline as the runtimes see it: one entry point for every update, handled per chat in order."""
+"""The hotline as the runtimes see it: one entry point for every update, handled per chat in order,
+and the background workers (the outbox sender and the SOS watch) that run beside it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,10 +15,15 @@ from bot.config import Settings
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
 from bot.handlers.citizen import CitizenHandler, Mission
+from bot.handlers.officer import Desk, OfficerHandler
 from bot.i18n import Catalogs
+from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
+from bot.services.outbox import Sender
+from bot.services.roles import Roles
 from storage.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
+ALERT_KINDS = ("card", "card_edit", "pin", "relay_in", "sos_repeat", "escalation")
 
 
 def utc_now() -> datetime:
@@ -30,14 +37,12 @@ class ChatLocks:
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
-    async def run(self, chat_id: int, work: Callable[[], object]) -> None:
+    async def run(self, chat_id: int, work: Callable[[], Awaitable[None]]) -> None:
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
             async with lock:
-                result = work()
-                if asyncio.iscoroutine(result):
-                    await result
+                await work()
         finally:
             self._users[chat_id] -= 1
             if self._users[chat_id] == 0:
@@ -48,13 +53,19 @@ class ChatLocks:
 class Hotline:
     """Built in main() from the settings; the runtimes call `handle` for every incoming value."""
 
-    def __init__(
-        self, settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime] = utc_now
-    ) -> None:
+    def __init__(self, settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime] = utc_now) -> None:
         self.settings = settings
         self.engine = engine
+        self.clock = clock
         self.sessions = make_sessionmaker(engine)
         self.catalogs = Catalogs(settings.zone)
+        self.alert_settings = AlertSettings(
+            officer_chat_id=settings.officer_chat_id,
+            supervisor_ids=settings.supervisor_ids,
+            officer_language=settings.officer_language,
+            sos_repeat=timedelta(seconds=settings.sos_repeat_seconds),
+            sos_escalate=timedelta(seconds=settings.sos_escalate_seconds),
+        )
         mission = Mission(
             name=settings.mission_name,
             prefix=settings.reference_prefix,
@@ -62,17 +73,63 @@ class Hotline:
             retention_days=settings.retention_days,
             zone=settings.zone,
         )
-        self.citizens = CitizenHandler(self.sessions, self.catalogs, mission, clock)
+        self.sender: Sender | None = None
+        self.citizens = CitizenHandler(self.sessions, self.catalogs, mission, clock, self.alert_settings, self.wake)
+        roles = Roles(settings.officer_chat_id, settings.staff_ids, settings.supervisor_ids, settings.member_cache_seconds)
+        desk = Desk(
+            self.sessions, self.catalogs, self.alert_settings, roles, settings.reference_prefix,
+            settings.mission_name, clock, self.wake,
+        )  # fmt: skip
+        self.officers = OfficerHandler(desk)
         self.locks = ChatLocks()
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Hotline:
         return cls(settings, make_engine(settings.database_url), clock)
 
+    def wake(self) -> None:
+        """New outbox rows: the sender looks now instead of at its next tick."""
+        if self.sender is not None:
+            self.sender.wake()
+
     async def handle(self, inp: Incoming, port: BotPort) -> None:
-        if not inp.is_private:
-            return  # the officer group comes with the officers' handlers
-        await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port))
+        if self.officers.wants(inp):
+            await self.locks.run(inp.chat_id, lambda: self.officers.handle(inp, port))
+        elif inp.is_private:
+            await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port))
+        else:
+            log.info("ignored an update from chat %s, which is not the officer group", inp.chat_id)
+
+    async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
+        """The outbox sender and the SOS watch, until `stop` is set."""
+        s = self.settings
+        composer = AlertComposer(self.alert_settings, self.catalogs)
+        self.sender = Sender(
+            self.sessions, port, rate=s.send_rate, group_per_minute=s.group_rate_per_minute,
+            composers=dict.fromkeys(ALERT_KINDS, composer), on_sent=composer.on_sent, clock=self.clock,
+        )  # fmt: skip
+        if s.officer_chat_id is None:
+            log.warning("HOTLINE_OFFICER_CHAT_ID is not set: reports are stored, but no officer is alerted")
+        watch = asyncio.create_task(self._watch(stop))
+        try:
+            await self.sender.run(stop)
+        finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+
+    async def _watch(self, stop: asyncio.Event) -> None:
+        tick = max(0.2, min(self.settings.sos_repeat_seconds, self.settings.sos_escalate_seconds) / 5)
+        while not stop.is_set():
+            try:
+                async with self.sessions() as session, session.begin():
+                    queued = await watch_sos(session, self.alert_settings, self.clock())
+                if queued:
+                    self.wake()
+            except Exception:
+                log.exception("the SOS watch failed; it tries again")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), tick)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -44,7 +44,7 @@ class Citizen(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_user_id: Mapped[int] = mapped_column(BigInteger, unique=True, index=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     language: Mapped[str | None] = mapped_column(String(8))  # the citizen's own choice, else None
     consent_at: Mapped[datetime | None]
     # "any": the embassy may write first; "on_reply": only answer right after the citizen writes
@@ -147,6 +147,7 @@ class OutboxMessage(Base):
     """Everything the bot starts (alerts, repeats, relays, broadcasts) is a row here first."""
 
     __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_chat_status", "chat_id", "status"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -33,3 +33,7 @@ class BotPort(Protocol):
         Raises DeliveryError when Telegram answers with an error or cannot be reached.
         """
         ...
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        """Telegram's getChatMember status: creator, administrator, member, restricted, left or kicked."""
+        ...

@@ -31,6 +31,8 @@ from bot.flow.model import (
     Submit,
 )
 from bot.i18n import Catalogs, pick_language
+from bot.services.alerts import AlertSettings, Alerts
+from bot.services.outbox import release_held
 from bot.services.reports import Reports
 from storage.models import Citizen, Conversation, Report
 from storage.repositories import citizen_by_user, conversation, report
@@ -54,11 +56,15 @@ class CitizenHandler:
         catalogs: Catalogs,
         mission: Mission,
         clock: Callable[[], datetime],
+        alerts: AlertSettings,
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
         self.sessions = sessions
         self.catalogs = catalogs
         self.mission = mission
         self.clock = clock
+        self.alerts = alerts
+        self.wake = wake
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         now = self.clock()
@@ -92,13 +98,17 @@ class CitizenHandler:
             )
             outcome = advance(state, inp, ctx, self.catalogs)
             reports = Reports(session, self.mission.prefix, now)
-            linked = await self._apply(outcome, inp, citizen, linked, reports, now)
+            alerts = Alerts(session, self.alerts, now)
+            linked = await self._apply(outcome, inp, citizen, linked, reports, alerts, now)
+            if citizen.contact_pref == "on_reply":
+                await release_held(session, inp.chat_id, now)  # they wrote: what waited for them may go
             conv.step = outcome.state.step
             conv.data = outcome.state.data
             conv.report_id = linked.id if linked and outcome.state.step != "new" else None
             if inp.message_id is not None:
                 remember(conv, [inp.message_id])
             reference = linked.reference if linked else ""
+        self.wake()
         sent, question = await self._send(outcome, inp, port, reference or "")
         if sent:
             await self._remember_sent(inp.chat_id, sent, question)
@@ -110,11 +120,24 @@ class CitizenHandler:
         citizen: Citizen,
         linked: Report | None,
         reports: Reports,
+        alerts: Alerts,
         now: datetime,
     ) -> Report | None:
         state = outcome.state
         for effect in outcome.effects:
+            before = linked
             linked = await self._effect(effect, inp, citizen, linked, reports, state, now)
+            report = linked or before
+            if report is None:
+                continue
+            if isinstance(effect, (RecordSOS, Submit)):
+                await alerts.raised(report)
+            elif isinstance(effect, PatchReport):
+                await (alerts.moved(report) if effect.event == "live_location" else alerts.changed(report))
+            elif isinstance(effect, CitizenMessage):
+                await alerts.citizen_wrote(report, effect.text)
+            elif isinstance(effect, EraseMyData):
+                await alerts.changed(report)
         return linked
 
     async def _effect(

@@ -15,16 +15,16 @@ from typing import Any
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import ClientDecodeError, TelegramAPIError
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
 from aiogram.methods import GetUpdates
 from aiogram.types import BotCommand, TelegramObject, Update
 from pydantic import ValidationError
 
 from bot.config import Settings
-from bot.runtime.aiogram_port import AiogramPort
+from bot.runtime.aiogram_port import AiogramPort, telegram_errors
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
 from bot.runtime.commands import Menu
-from bot.runtime.dispatch import Dispatch
+from bot.runtime.dispatch import Dispatch, wanted
 from bot.runtime.lifecycle import serve
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,8 @@ class AiogramRuntime:
         self.dispatch.submit(event_update.model_dump(mode="json", by_alias=True, exclude_none=True))
 
     async def open(self) -> None:
-        me = await self.bot.me()
+        with telegram_errors():
+            me = await self.bot.me()
         self.dispatch.bot_username = me.username
 
     async def set_commands(self, menu: Menu) -> None:
@@ -68,6 +69,8 @@ class AiogramRuntime:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
 
     async def feed(self, update: dict[str, Any]) -> None:
+        if not wanted(update):
+            return
         try:
             parsed = Update.model_validate(update, context={"bot": self.bot})
         except ValidationError as exc:
@@ -108,13 +111,15 @@ class AiogramRuntime:
                 updates = self._salvage(exc.data)
             except Exception as exc:
                 delay = min(max(delay * 2, 0.5), 15.0)
+                if isinstance(exc, TelegramRetryAfter):
+                    delay = float(exc.retry_after)
                 log.warning("getUpdates failed (%s); trying again in %.1f s", exc, delay)
                 await asyncio.sleep(delay)
                 continue
             delay = 0.0
             for update in updates:
+                await self._feed(update)  # only then taken: a stop in between leaves it to come again
                 self._offset = max(self._offset or 0, update.update_id + 1)
-                await self._feed(update)
 
     def _salvage(self, data: object) -> list[Update]:
         items = data.get("result") if isinstance(data, dict) else None

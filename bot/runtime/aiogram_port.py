@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from aiogram import Bot
 from aiogram.exceptions import (
     ClientDecodeError,
@@ -50,6 +53,24 @@ def delivery_error(exc: TelegramAPIError) -> DeliveryError:
         return DeliveryError(429, exc.message, retry_after=float(exc.retry_after))
     code = next((code for kind, code in CODES if isinstance(exc, kind)), 0)
     return DeliveryError(code, exc.message)
+
+
+@contextmanager
+def telegram_errors() -> Iterator[None]:
+    """aiogram's exceptions as DeliveryError."""
+    try:
+        yield
+    except TelegramAPIError as exc:
+        raise delivery_error(exc) from exc
+    except ClientDecodeError as exc:
+        raise DeliveryError(0, f"unreadable answer: {exc.message}") from exc
+    except TimeoutError as exc:
+        raise DeliveryError(0, "timed out") from exc
+
+
+def plain(status: object) -> str:
+    """A status enum member (or string) as its plain value."""
+    return str(getattr(status, "value", status))
 
 
 def inline(keyboard: a.InlineKeyboard | None) -> InlineKeyboardMarkup | None:
@@ -107,15 +128,17 @@ class AiogramPort:
 
     async def perform(self, action: a.Action) -> int | None:
         try:
-            return await self._perform(action)
-        except TelegramAPIError as exc:
-            if NOT_MODIFIED in exc.message.lower():
-                return None
-            raise delivery_error(exc) from exc
-        except ClientDecodeError as exc:
-            raise DeliveryError(0, f"unreadable answer: {exc.message}") from exc
-        except TimeoutError as exc:
-            raise DeliveryError(0, "timed out") from exc
+            with telegram_errors():
+                return await self._perform(action)
+        except DeliveryError as exc:
+            if exc.code == 400 and NOT_MODIFIED in exc.description.lower():
+                return None  # an edit that changes nothing is no error
+            raise
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        with telegram_errors():
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        return plain(member.status)
 
     async def _perform(self, action: a.Action) -> int | None:
         bot = self.bot

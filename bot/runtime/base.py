@@ -20,6 +20,7 @@ ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 POLL_SECONDS = 25  # a long poll's wait; a stop cancels it at once
 REQUEST_SECONDS = 30.0  # one Bot API call; past it the call fails as a network error (code 0)
 DRAIN_SECONDS = 10.0  # on stop, how long updates being handled may take to finish
+WORKERS_SECONDS = 15.0  # then how long the workers may take (the outbox sender has its own 10 s grace)
 WEBHOOK_PATH = "/webhook"
 HEALTH_PATH = "/health"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -32,6 +33,9 @@ class HotlineLike(Protocol):
     def catalogs(self) -> Catalogs: ...
 
     async def handle(self, inp: Incoming, port: BotPort) -> None: ...
+
+    async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
+        """Background work beside the updates (the outbox sender, the SOS watch) until `stop` is set."""
 
 
 class Runtime(Protocol):

@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort, DeliveryError
-from bot.runtime.base import HotlineLike
+from bot.runtime.base import ALLOWED_UPDATES, HotlineLike
 from bot.runtime.convert import MalformedUpdate, to_incoming
 
 log = logging.getLogger(__name__)
@@ -70,6 +70,14 @@ class Dispatch:
         for task in pending:
             task.cancel()
         await asyncio.wait(pending, timeout=2.0)
+
+
+def wanted(update: Mapping[str, Any]) -> bool:
+    """Whether the update is of a kind the hotline takes (a webhook may bring others)."""
+    if any(kind in update for kind in ALLOWED_UPDATES):
+        return True
+    log.info("Update %r skipped: not a kind the hotline takes", _update_id(update))
+    return False
 
 
 def _update_id(update: Mapping[str, Any]) -> object:

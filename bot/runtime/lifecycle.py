@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from bot.config import Settings
-from bot.runtime.base import DRAIN_SECONDS, HotlineLike, Mode, Runtime
+from bot.config import Settings, SettingsError
+from bot.core.port import DeliveryError
+from bot.runtime.base import DRAIN_SECONDS, WORKERS_SECONDS, HotlineLike, Mode, Runtime
 from bot.runtime.commands import menus
 from bot.runtime.webhook import WebhookServer, webhook_config
 
@@ -28,12 +29,19 @@ async def serve(
     mode: Mode | None = None,
     drain_seconds: float = DRAIN_SECONDS,
 ) -> None:
-    """Take updates until `stop` is set; then stop taking them, let the ones taken finish, close."""
+    """Take updates until `stop` is set; then stop taking them, let the ones taken finish, close.
+
+    The hotline's workers run beside the updates with this runtime's port; they are stopped last,
+    so that what the last updates queued in the outbox may still go out.
+    """
     chosen = choose_mode(settings, mode)
     webhook = webhook_config(settings) if chosen == "webhook" else None  # fail before connecting
+    workers_stop = asyncio.Event()
+    workers: asyncio.Task[None] | None = None
     try:
-        await runtime.open()
+        await open_runtime(runtime, settings)
         await register_commands(runtime, hotline)
+        workers = asyncio.create_task(run_workers(hotline, runtime, workers_stop), name="hotline-workers")
         if webhook is None:
             await runtime.start_polling()
             log.info("Taking updates by long polling")
@@ -53,8 +61,42 @@ async def serve(
         log.info("Stopped taking updates")
         await runtime.dispatch.drain(drain_seconds)
     finally:
+        workers_stop.set()
+        if workers is not None:
+            await finish(workers, WORKERS_SECONDS)
         await runtime.close()
         log.info("Runtime closed")
+
+
+async def run_workers(hotline: HotlineLike, runtime: Runtime, stop: asyncio.Event) -> None:
+    try:
+        await hotline.run_workers(runtime.port, stop)
+    except Exception:
+        log.critical("The hotline's workers stopped: no alert or outbox message goes out", exc_info=True)
+
+
+async def finish(task: asyncio.Task[None], seconds: float) -> None:
+    """Wait for a task that was asked to stop; cancel it after `seconds`."""
+    _, pending = await asyncio.wait({task}, timeout=seconds)
+    if pending:
+        log.warning("The hotline's workers did not stop within %.0f s; cancelling them", seconds)
+        task.cancel()
+        await asyncio.wait({task}, timeout=2.0)
+
+
+async def open_runtime(runtime: Runtime, settings: Settings) -> None:
+    """Connect; a token Telegram refuses, or no answer at all, is one sentence naming the setting."""
+    try:
+        await runtime.open()
+    except DeliveryError as exc:
+        if exc.code in (401, 404):
+            raise SettingsError("HOTLINE_BOT_TOKEN is wrong: Telegram does not know this bot token.") from exc
+        if exc.code == 0:
+            raise SettingsError(
+                f"HOTLINE_TELEGRAM_API cannot be reached at {settings.telegram_api}: "
+                f"{exc.description or 'no answer'}."
+            ) from exc
+        raise
 
 
 async def register_commands(runtime: Runtime, hotline: HotlineLike) -> None:

@@ -19,11 +19,13 @@ from telegram.ext import Application, TypeHandler, Updater
 from bot.config import Settings
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
 from bot.runtime.commands import Menu
-from bot.runtime.dispatch import Dispatch
+from bot.runtime.dispatch import Dispatch, wanted
 from bot.runtime.lifecycle import serve
-from bot.runtime.ptb_port import PtbPort
+from bot.runtime.ptb_port import PtbPort, telegram_errors
 
 log = logging.getLogger(__name__)
+
+STOP_SECONDS = 5.0
 
 
 class PtbRuntime:
@@ -51,6 +53,7 @@ class PtbRuntime:
             .get_updates_read_timeout(t)
             .get_updates_write_timeout(t)
             .get_updates_pool_timeout(t)
+            .get_updates_connection_pool_size(2)  # a spare for the offset confirmation on stop
             .job_queue(None)
             .build()
         )  # no rate limiter and no retries: the core sees every 429
@@ -67,7 +70,8 @@ class PtbRuntime:
         log.error("Update %r could not be dispatched", update, exc_info=context.error)
 
     async def open(self) -> None:
-        await self.app.initialize()
+        with telegram_errors():
+            await self.app.initialize()
         self.dispatch.bot_username = self.app.bot.username
 
     async def set_commands(self, menu: Menu) -> None:
@@ -78,6 +82,8 @@ class PtbRuntime:
         await self.app.bot.set_webhook(url, secret_token=secret, allowed_updates=list(ALLOWED_UPDATES))
 
     async def feed(self, update: dict[str, Any]) -> None:
+        if not wanted(update):
+            return
         try:
             parsed = Update.de_json(update, self.app.bot)
         except Exception as exc:
@@ -101,7 +107,10 @@ class PtbRuntime:
     async def stop_polling(self) -> None:
         updater = self._updater()
         if updater.running:
-            await updater.stop()  # cancels the long poll, confirms the last offset
+            try:  # cancels the long poll, then confirms the last offset with one more getUpdates
+                await asyncio.wait_for(updater.stop(), STOP_SECONDS)
+            except TimeoutError:
+                log.warning("Polling did not stop cleanly; the last updates may come again after a restart")
         if self.app.running:
             await self.app.stop()  # the updates already fetched reach the handler first
 

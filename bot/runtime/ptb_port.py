@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from telegram import (
@@ -55,6 +57,20 @@ def delivery_error(exc: TelegramError) -> DeliveryError:
         return DeliveryError(404 if "not found" in exc.message.lower() else 401, exc.message)
     code = next((code for kind, code in CODES if isinstance(exc, kind)), 0)
     return DeliveryError(code, exc.message)
+
+
+@contextmanager
+def telegram_errors() -> Iterator[None]:
+    """PTB's exceptions (it wraps network errors and timeouts in its own) as DeliveryError."""
+    try:
+        yield
+    except TelegramError as exc:
+        raise delivery_error(exc) from exc
+
+
+def plain(status: object) -> str:
+    """A status enum member (or string) as its plain value."""
+    return str(getattr(status, "value", status))
 
 
 def inline(keyboard: a.InlineKeyboard | None) -> InlineKeyboardMarkup | None:
@@ -110,11 +126,17 @@ class PtbPort:
 
     async def perform(self, action: a.Action) -> int | None:
         try:
-            return await self._perform(action)
-        except TelegramError as exc:
-            if NOT_MODIFIED in exc.message.lower():
-                return None
-            raise delivery_error(exc) from exc
+            with telegram_errors():
+                return await self._perform(action)
+        except DeliveryError as exc:
+            if exc.code == 400 and NOT_MODIFIED in exc.description.lower():
+                return None  # an edit that changes nothing is no error
+            raise
+
+    async def member_status(self, chat_id: int, user_id: int) -> str:
+        with telegram_errors():
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        return plain(member.status)
 
     async def _perform(self, action: a.Action) -> int | None:
         bot = self.bot

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Settings, SettingsError
-from bot.runtime.base import ALLOWED_UPDATES, HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH
+from bot.runtime.base import HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,6 @@ class WebhookServer:
             return web.Response(status=400, text="not JSON")
         if not isinstance(update, dict):
             return web.Response(status=400, text="not an update")
-        if not any(kind in update for kind in ALLOWED_UPDATES):
-            log.info("Webhook update %r skipped: not a kind the hotline takes", update.get("update_id"))
-            return web.Response(text="ok")
         try:
             await self._feed(update)
         except Exception:

@@ -36,17 +36,17 @@ class Phone:
             self.chat_id, contains=self.t(msgid, **params), timeout=WAIT, after=after
         )
 
-    async def say(self, text: str, expect: str, **params: object) -> TranscriptEntry:
+    async def say(self, text: str, expect: str | None, **params: object) -> TranscriptEntry:
         after = self.last_id()
         await self.emu.send_text(self.user, text)
         return await self.expect(expect, after, **params)
 
-    async def command(self, name: str, expect: str, **params: object) -> TranscriptEntry:
+    async def command(self, name: str, expect: str | None, **params: object) -> TranscriptEntry:
         after = self.last_id()
         await self.emu.send_command(self.user, name)
         return await self.expect(expect, after, **params)
 
-    async def tap(self, data: str, expect: str, **params: object) -> TranscriptEntry:
+    async def tap(self, data: str, expect: str | None, **params: object) -> TranscriptEntry:
         """Press the newest button with this callback data."""
         message_id = self.button_message(data)
         after = self.last_id()

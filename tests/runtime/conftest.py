@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -54,13 +55,13 @@ def make_settings(emu: Emulator, tmp_path: Path, framework: str) -> Callable[...
                 "webhook_port": port,
                 **overrides,
             }
-        return load_settings(
-            bot_token=emu.token,
-            telegram_api=emu.api_url,
-            database_url=f"sqlite+aiosqlite:///{tmp_path}/h.db",
-            framework=framework,
-            **overrides,
-        )
+        base: dict[str, Any] = {
+            "bot_token": emu.token,
+            "telegram_api": emu.api_url,
+            "database_url": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+            "framework": framework,
+        }
+        return load_settings(**(base | overrides))
 
     return make
 
@@ -101,13 +102,13 @@ Serve = Callable[..., Awaitable[Served]]
 
 @pytest.fixture
 async def serve(emu: Emulator, hotline: Hotline, framework: str) -> AsyncIterator[Serve]:
-    """serve(settings=None): start `run` and wait until it is up (its command menu is registered)."""
+    """serve(settings=None, with_hotline=None): start `run`, wait until it is up (its menu is registered)."""
     started: list[Served] = []
 
-    async def start(settings: Settings | None = None) -> Served:
+    async def start(settings: Settings | None = None, with_hotline: Hotline | None = None) -> Served:
         chosen = settings or hotline.settings
         stop = asyncio.Event()
-        task = asyncio.create_task(make_runtime(framework)(hotline, chosen, stop))
+        task = asyncio.create_task(make_runtime(framework)(with_hotline or hotline, chosen, stop))
         served = Served(emu, chosen, stop, task)
         started.append(served)
         await emu.wait_for(lambda: len(emu.commands) == 3 or task.done(), timeout=10, what="runtime up")
@@ -133,10 +134,18 @@ class Recorder:
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         self.seen.append(inp)
 
+    async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
+        await stop.wait()
+
+
+@pytest.fixture(scope="session")
+def catalogs() -> Catalogs:
+    return Catalogs(ZoneInfo("Asia/Phnom_Penh"))
+
 
 @pytest.fixture
-def recorder(hotline: Hotline) -> Recorder:
-    return Recorder(hotline.catalogs)
+def recorder(catalogs: Catalogs) -> Recorder:
+    return Recorder(catalogs)
 
 
 @pytest.fixture

@@ -75,14 +75,19 @@ CASES: dict[str, tuple[dict[str, Any], Incoming | None]] = {
         seen(Kind.BUTTON, message_id=3, callback_data="f:welcome:agree", callback_id="q1"),
     ),
     "location": (
-        update(location={"latitude": 11.55, "longitude": 104.92, "live_period": 900, "horizontal_accuracy": 20}),
+        update(
+            location={"latitude": 11.55, "longitude": 104.92, "live_period": 900, "horizontal_accuracy": 20}
+        ),
         seen(Kind.LOCATION, location=Location(11.55, 104.92, 900, 20.0)),
     ),
     "live location": (
-        update("edited_message", location={"latitude": 11.6, "longitude": 104.9, "live_period": 900},
-               edit_date=1_700_000_060),
+        update(
+            "edited_message",
+            location={"latitude": 11.6, "longitude": 104.9, "live_period": 900},
+            edit_date=1_700_000_060,
+        ),
         seen(Kind.LIVE_LOCATION, location=Location(11.6, 104.9, 900)),
-    ),  # fmt: skip
+    ),
     "edited text": (update("edited_message", text="halo!", edit_date=1_700_000_060), None),
     "contact": (
         update(contact={"phone_number": "+6281234567890", "first_name": "Siti", "user_id": CHAT}),
@@ -94,15 +99,24 @@ CASES: dict[str, tuple[dict[str, Any], Incoming | None]] = {
     "voice": (update(voice={"file_id": "v", "file_unique_id": "v", "duration": 2}), seen(Kind.UNSUPPORTED)),
     "group reply in a topic": (
         GROUP_REPLY,
-        seen(Kind.TEXT, chat_id=GROUP, chat_type="supergroup", text="I take it", reply_to_message_id=5,
-             thread_id=12),
-    ),  # fmt: skip
+        seen(
+            Kind.TEXT,
+            chat_id=GROUP,
+            chat_type="supergroup",
+            text="I take it",
+            reply_to_message_id=5,
+            thread_id=12,
+        ),
+    ),
     "service message": (update(new_chat_members=[SITI]), None),
     "no sender": (
         {"update_id": 500, "message": {"message_id": 7, "date": 0, "chat": PRIVATE, "text": "hi"}},
         None,
     ),
-    "no chat": ({"update_id": 500, "message": {"message_id": 7, "date": 0, "from": SITI, "text": "hi"}}, None),
+    "no chat": (
+        {"update_id": 500, "message": {"message_id": 7, "date": 0, "from": SITI, "text": "hi"}},
+        None,
+    ),
     "text of a wrong type": (update(text=5), None),
     "location of a wrong type": (update(location={"latitude": "north", "longitude": 1.0}), None),
     "unknown kind": ({"update_id": 500, "brand_new_kind": {"x": 1}}, None),

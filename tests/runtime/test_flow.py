@@ -57,7 +57,9 @@ async def test_a_shared_location_is_accepted_and_live_updates_are_taken(serve: S
     assert share["request_location"] is True  # the reply keyboard's "send my location" button
 
     shared = await emu.send_location(siti, 11.5564, 104.9282, live_period=900)
-    passport = await emu.wait_for_bot_message(CHAT, contains="Where is your passport?", after=where.message_id)
+    passport = await emu.wait_for_bot_message(
+        CHAT, contains="Where is your passport?", after=where.message_id
+    )
     assert any("Location received" in (e.text or "") for e in emu.bot_messages(CHAT))
 
     before = len(emu.calls)

@@ -1,4 +1,4 @@
-"""Each runtime's BotPort: every action through the framework's own Bot, Telegram's errors as DeliveryError."""
+"""Each runtime's BotPort: every action through the framework's own Bot; errors as DeliveryError."""
 
 from __future__ import annotations
 
@@ -54,7 +54,10 @@ async def test_messages_keyboards_edits_and_deletions(emu: Emulator, runtime: Ru
     }
 
     share = ReplyKeyboard(
-        ((ReplyButton("📍 Send my location", request_location=True),), (ReplyButton("📞", request_contact=True),)),
+        (
+            (ReplyButton("📍 Send my location", request_location=True),),
+            (ReplyButton("📞", request_contact=True),),
+        ),
         placeholder="Type here",
     )
     second = await port.perform(SendMessage(CHAT, "Share it", share, reply_to=first))
@@ -80,9 +83,13 @@ async def test_messages_keyboards_edits_and_deletions(emu: Emulator, runtime: Ru
 
     place = await port.perform(SendLocation(CHAT, 11.5564, 104.9282))
     doc = await port.perform(SendDocument(CHAT, "cases.csv", b"ref,status\nPNH-1,new\n", caption="Cases"))
-    assert isinstance(place, int) and isinstance(doc, int)
+    assert isinstance(place, int) and isinstance(doc, int) and isinstance(second, int)
     stored = entry(emu, doc)
-    assert (stored.filename, stored.document, stored.caption) == ("cases.csv", b"ref,status\nPNH-1,new\n", "Cases")
+    assert (stored.filename, stored.document, stored.caption) == (
+        "cases.csv",
+        b"ref,status\nPNH-1,new\n",
+        "Cases",
+    )
 
     await port.perform(DeleteMessages(CHAT, (place,)))
     await port.perform(DeleteMessages(CHAT, (first, second, doc)))
@@ -142,3 +149,14 @@ async def test_a_timeout_is_a_network_error(emu: Emulator, opened: Callable[...,
     with pytest.raises(DeliveryError) as caught:
         await runtime.port.perform(SendMessage(CHAT, "Hello"))
     assert caught.value.code == 0
+
+
+async def test_member_status_of_the_officer_group(emu: Emulator, runtime: Runtime) -> None:
+    officer, stranger = emu.user(2001, first_name="Dewi"), emu.user(2002, first_name="Budi")
+    emu.create_group(-1001234567890, "Duty officers", [officer, stranger], admins=[officer])
+    emu.set_member(-1001234567890, stranger, "kicked")
+    assert await runtime.port.member_status(-1001234567890, officer.id) == "administrator"
+    assert await runtime.port.member_status(-1001234567890, stranger.id) == "kicked"
+    with pytest.raises(DeliveryError) as caught:
+        await runtime.port.member_status(-1001234567890, 999_999)
+    assert caught.value.code == 400

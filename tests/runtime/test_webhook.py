@@ -31,7 +31,9 @@ async def test_start_works_by_webhook(serve: Serve, make_settings: Callable[...,
     assert emu.count("getUpdates") == 0
 
 
-async def test_the_webhook_refuses_a_wrong_or_missing_secret(serve: Serve, make_settings: Callable[..., Settings]) -> None:
+async def test_the_webhook_refuses_a_wrong_or_missing_secret(
+    serve: Serve, make_settings: Callable[..., Settings]
+) -> None:
     served = await serve(make_settings(webhook=True))
     emu = served.emu
     emu.user(CHAT, first_name="Siti", language_code="en")
@@ -67,10 +69,21 @@ async def test_faulty_updates_by_webhook_are_dropped_and_the_next_one_is_served(
     siti = emu.user(CHAT, first_name="Siti", language_code="en")
     person = {"id": CHAT, "is_bot": False, "first_name": "Siti"}
     faulty = [
-        {"update_id": 1, "message": {"message_id": 1, "date": 0, "from": person, "text": "/start"}},  # no chat
+        {
+            "update_id": 1,
+            "message": {"message_id": 1, "date": 0, "from": person, "text": "/start"},
+        },  # no chat
         {"update_id": 2, "message": "not an object"},
-        {"update_id": 3, "message": {"message_id": 1, "date": 0, "chat": {"id": CHAT, "type": "private"},
-                                     "from": person, "text": 5}},  # fmt: skip
+        {
+            "update_id": 3,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": CHAT, "type": "private"},
+                "from": person,
+                "text": 5,
+            },
+        },
         {"update_id": 4, "brand_new_kind": {"x": 1}},
         {"no_update_id": True},
     ]

@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-21 21:30:05.577714
+Create Date: 2026-11-21 21:47:23.538649
 """
 
 from collections.abc import Sequence
@@ -51,12 +51,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_chat_id'), ['chat_id'], unique=False)
+        batch_op.create_index('ix_outbox_chat_status', ['chat_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_report_id'), ['report_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_status'), ['status'], unique=False)
 
     with op.batch_alter_table('citizens', schema=None) as batch_op:
         batch_op.add_column(sa.Column('unreachable_at', storage.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_citizens_chat_id'), ['chat_id'], unique=False)
 
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('tags', sa.JSON(), nullable=False, server_default='[]'))
@@ -88,12 +90,14 @@ def downgrade() -> None:
         batch_op.drop_column('tags')
 
     with op.batch_alter_table('citizens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_citizens_chat_id'))
         batch_op.drop_column('unreachable_at')
 
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_status'))
         batch_op.drop_index(batch_op.f('ix_outbox_report_id'))
         batch_op.drop_index(batch_op.f('ix_outbox_due_at'))
+        batch_op.drop_index('ix_outbox_chat_status')
         batch_op.drop_index(batch_op.f('ix_outbox_chat_id'))
 
     op.drop_table('outbox')

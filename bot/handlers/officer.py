@@ -1,0 +1,171 @@
+"""The duty officers' side: buttons on case cards, replies to cases, and the case commands."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.actions import AnswerCallback, SendMessage
+from bot.core.incoming import Incoming, Kind
+from bot.core.port import BotPort
+from bot.handlers import officer_commands
+from bot.i18n import N_, Catalogs, Translator
+from bot.services.alerts import AlertSettings, Alerts
+from bot.services.cards import details_text
+from bot.services.cases import Cases
+from bot.services.outbox import enqueue
+from bot.services.roles import Roles
+from storage.models import CaseMessage, Citizen, Report
+
+log = logging.getLogger(__name__)
+OFFICER_COMMANDS = frozenset(
+    {"case", "open", "mine", "note", "status", "tag", "export", "reply", "help", "start"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What every officer action needs, built once in the Hotline."""
+
+    sessions: async_sessionmaker[AsyncSession]
+    catalogs: Catalogs
+    alerts: AlertSettings
+    roles: Roles
+    prefix: str
+    mission: str
+    clock: Callable[[], datetime]
+    wake: Callable[[], None]
+
+    @property
+    def t(self) -> Translator:
+        return self.catalogs[self.alerts.officer_language]
+
+
+class OfficerHandler:
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+
+    def wants(self, inp: Incoming) -> bool:
+        """Officer group updates, officer buttons anywhere, officer commands from staff in private."""
+        if inp.chat_id == self.desk.alerts.officer_chat_id:
+            return True
+        if inp.kind is Kind.BUTTON and (inp.callback_data or "").startswith("o:"):
+            return True
+        return (
+            inp.kind is Kind.COMMAND
+            and inp.command in OFFICER_COMMANDS
+            and self.desk.roles.is_staff(inp.user_id)
+        )
+
+    async def handle(self, inp: Incoming, port: BotPort) -> None:
+        t = self.desk.t
+        in_group = inp.chat_id == self.desk.alerts.officer_chat_id
+        if inp.kind not in (Kind.BUTTON, Kind.COMMAND, Kind.TEXT):
+            return
+        if inp.kind is Kind.TEXT and not (in_group and inp.reply_to_message_id):
+            return  # officers talk among themselves; only replies to a case go to the citizen
+        if inp.kind is Kind.COMMAND and inp.command not in OFFICER_COMMANDS:
+            return
+        allowed = await self.desk.roles.is_officer(inp.user_id, port)
+        if inp.kind is Kind.BUTTON and not in_group and not self.desk.roles.is_staff(inp.user_id):
+            allowed = False  # a card's buttons work in the officer group, or for staff in private
+        if not allowed:
+            log.warning(
+                "refused %s %r from user %s in chat %s",
+                inp.kind,
+                inp.callback_data or inp.command,
+                inp.user_id,
+                inp.chat_id,
+            )
+            refusal = t(N_("Sorry, only the embassy's duty officers can do this."))
+            if inp.kind is Kind.BUTTON and inp.callback_id:
+                await port.perform(AnswerCallback(inp.callback_id, refusal, alert=True))
+            elif inp.kind is Kind.COMMAND:
+                await port.perform(SendMessage(inp.chat_id, refusal, reply_to=inp.message_id))
+            return
+        if inp.kind is Kind.BUTTON:
+            await self.press(inp, port)
+        elif inp.kind is Kind.COMMAND:
+            await officer_commands.run(self, inp, port)
+        else:
+            await self.reply_to_case(inp, port)
+
+    async def press(self, inp: Incoming, port: BotPort) -> None:
+        t = self.desk.t
+        parts = (inp.callback_data or "").split(":")
+        action = parts[1] if len(parts) > 1 else ""
+        raw_id = parts[2] if len(parts) > 2 else ""
+        notice = t(N_("This button is no longer active."))
+        details: str | None = None
+        async with self.desk.sessions() as session, session.begin():
+            now = self.desk.clock()
+            cases = Cases(session, self.desk.prefix, now)
+            report = await cases.get(int(raw_id)) if raw_id.isdigit() else None
+            if report is not None and action in ("ack", "take", "det"):
+                changed = False
+                if action == "ack":
+                    changed = cases.acknowledge(report, inp.user_id)
+                    notice = t(N_("Acknowledged.")) if changed else t(N_("Already acknowledged."))
+                elif action == "take":
+                    changed = cases.take(report, inp.user_id, inp.user_name or str(inp.user_id))
+                    notice = t(N_("The case is yours: {reference}."), reference=report.reference)
+                else:
+                    details, notice = details_text(report, t), ""
+                if changed:
+                    await Alerts(session, self.desk.alerts, now).changed(report)
+        if inp.callback_id:
+            await port.perform(AnswerCallback(inp.callback_id, notice or None))
+        if details is not None:
+            await port.perform(
+                SendMessage(inp.chat_id, details, protect_content=True, reply_to=inp.message_id)
+            )
+        self.desk.wake()
+
+    async def reply_to_case(self, inp: Incoming, port: BotPort) -> None:
+        async with self.desk.sessions() as session:
+            mapping = await session.get(CaseMessage, (inp.chat_id, inp.reply_to_message_id))
+        if mapping is None or not inp.text:
+            return
+        await self.relay(inp, port, mapping.report_id, inp.text)
+
+    async def relay(self, inp: Incoming, port: BotPort, report_id: int, text: str) -> None:
+        """The officer's words reach the citizen as the embassy's; the officer's name is never shown."""
+        t = self.desk.t
+        async with self.desk.sessions() as session, session.begin():
+            now = self.desk.clock()
+            report = await session.get(Report, report_id)
+            citizen = await session.get(Citizen, report.citizen_id) if report else None
+            if report is None or citizen is None:
+                return
+            reference = report.reference
+            if citizen.unreachable_at is not None:
+                answer = t(
+                    N_("{reference} has blocked the bot: the message cannot be delivered."),
+                    reference=reference,
+                )
+            else:
+                lang = citizen.language or report.language
+                head = self.desk.catalogs[lang](N_("🏛 Message from {mission}:"), mission=self.desk.mission)
+                held = citizen.contact_pref == "on_reply"
+                await enqueue(
+                    session, action=SendMessage(citizen.chat_id, f"{head}\n\n{text}"), chat_id=citizen.chat_id,
+                    kind="relay_out", priority=2, report_id=report.id, held=held, now=now,
+                )  # fmt: skip
+                Cases(session, self.desk.prefix, now).log(
+                    report, inp.user_id, "officer_reply", text=text, held=held
+                )
+                if held:
+                    answer = t(
+                        N_(
+                            "⏸ Held: {reference} asked us to write only after they write. It goes out right after their next message."
+                        ),
+                        reference=reference,
+                    )
+                else:
+                    answer = t(N_("✓ On its way to {reference}, in the embassy's name."), reference=reference)
+        await port.perform(SendMessage(inp.chat_id, answer, reply_to=inp.message_id))
+        self.desk.wake()

@@ -1,0 +1,93 @@
+"""What officers do to a case. Every change is an event with who and when; nothing changes without a trace."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.cards import OPEN_STATUSES, STATUSES
+from storage.models import Report, ReportEvent
+
+TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def reference_of(text: str, prefix: str) -> str | None:
+    """`PNH-000123`, `pnh-123` or `123` all name case PNH-000123."""
+    found = re.fullmatch(r"(?:([A-Za-z]{2,5})-?)?0*(\d{1,9})", text.strip())
+    if not found or (found.group(1) and found.group(1).upper() != prefix):
+        return None
+    return f"{prefix}-{int(found.group(2)):06d}"
+
+
+class Cases:
+    def __init__(self, session: AsyncSession, prefix: str, now: datetime) -> None:
+        self.session = session
+        self.prefix = prefix
+        self.now = now
+
+    def log(self, report: Report, officer: int, kind: str, **detail: object) -> None:
+        actor = f"officer:{officer}"
+        self.session.add(ReportEvent(report_id=report.id, actor=actor, kind=kind, detail=detail, at=self.now))
+
+    async def find(self, text: str) -> Report | None:
+        reference = reference_of(text, self.prefix)
+        if reference is None:
+            return None
+        result = await self.session.execute(select(Report).where(Report.reference == reference))
+        return result.scalar_one_or_none()
+
+    async def get(self, report_id: int) -> Report | None:
+        return await self.session.get(Report, report_id)
+
+    def acknowledge(self, report: Report, officer: int) -> bool:
+        if report.acknowledged_at is not None:
+            return False
+        report.acknowledged_by, report.acknowledged_at = officer, self.now
+        if report.status == "new":
+            report.status = "acknowledged"
+        self.log(report, officer, "acknowledged")
+        return True
+
+    def take(self, report: Report, officer: int, name: str) -> bool:
+        if report.assigned_to == officer:
+            return False
+        self.acknowledge(report, officer)
+        before = report.assigned_to
+        report.assigned_to, report.assigned_name, report.assigned_at = officer, name, self.now
+        if report.status in ("new", "acknowledged"):
+            report.status = "in_progress"
+        self.log(report, officer, "taken", **({"from": before} if before else {}))
+        return True
+
+    def set_status(self, report: Report, officer: int, status: str) -> bool:
+        if status not in STATUSES or status == report.status:
+            return False
+        before, report.status = report.status, status
+        if status != "new" and report.acknowledged_at is None:
+            report.acknowledged_by, report.acknowledged_at = officer, self.now
+        self.log(report, officer, "status", status=status, before=before)
+        return True
+
+    def note(self, report: Report, officer: int, text: str) -> None:
+        self.log(report, officer, "note", text=text)
+
+    def tag(self, report: Report, officer: int, label: str) -> bool:
+        label = label.strip().lower()
+        if not TAG.match(label) or label in report.tags:
+            return False
+        report.tags = [*report.tags, label]
+        self.log(report, officer, "tag", tag=label)
+        return True
+
+    async def open_cases(self, priority: str | None = None, officer: int | None = None, limit: int = 30) -> list[Report]:
+        query = select(Report).where(Report.status.in_(OPEN_STATUSES))
+        if priority:
+            query = query.where(Report.priority == priority)
+        if officer is not None:
+            query = query.where(Report.assigned_to == officer)
+        order = case((Report.sos.is_(True), 0), else_=1)
+        result = await self.session.execute(query.order_by(order, Report.priority, Report.id).limit(limit))
+        return list(result.scalars())

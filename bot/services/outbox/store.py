@@ -1,0 +1,145 @@
+"""The sender's queries. Each runs inside a unit of work the sender owns; none commits.
+
+They are written for SQLite and PostgreSQL alike. The claim already asks for FOR UPDATE SKIP LOCKED
+(SQLite ignores it): with several senders on PostgreSQL, two of them never claim one row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.services.outbox.queue import BLOCKED, FAILED, PENDING, SENDING, SENT
+from storage.models import Citizen, OutboxMessage
+
+ERROR_LENGTH = 256  # the error column's size (PostgreSQL enforces it)
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= ERROR_LENGTH else text[: ERROR_LENGTH - 1] + "…"
+
+
+def _rowcount(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+async def recover(session: AsyncSession, now: datetime) -> int:
+    """Rows a stopped sender left in "sending" go back to pending, due now."""
+    result = await session.execute(
+        update(OutboxMessage).where(OutboxMessage.status == SENDING).values(status=PENDING, due_at=now)
+    )
+    return _rowcount(result)
+
+
+def _is_head(now: datetime) -> Any:
+    """The row is its chat's next: no row of the chat is being sent, and none that goes first waits.
+
+    Within a chat rows go in (priority, id) order. A row that goes first and is due, or failed and
+    waits for its retry, keeps the rows after it waiting (an edit never overtakes the message it
+    edits); a row that goes first but is merely scheduled for later (never tried) does not.
+    """
+    row, other = OutboxMessage, aliased(OutboxMessage)
+    goes_first = or_(other.priority < row.priority, and_(other.priority == row.priority, other.id < row.id))
+    ahead = and_(other.status == PENDING, goes_first, or_(other.due_at <= now, other.attempts > 0))
+    return ~exists().where(
+        other.chat_id == row.chat_id, other.id != row.id, or_(other.status == SENDING, ahead)
+    )
+
+
+async def candidates(
+    session: AsyncSession, now: datetime, exclude: Collection[int], limit: int
+) -> list[tuple[int, int]]:
+    """(id, chat_id) of the due rows that head their chats, in (priority, id) order: one a chat.
+
+    For several senders on PostgreSQL, this is where to add FOR UPDATE SKIP LOCKED (and claim in
+    the same unit of work); one sender needs no lock here: `claim` checks the row is still pending.
+    """
+    query = (
+        select(OutboxMessage.id, OutboxMessage.chat_id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now, _is_head(now))
+        .order_by(OutboxMessage.priority, OutboxMessage.id)
+        .limit(limit)
+    )
+    if exclude:
+        query = query.where(OutboxMessage.chat_id.not_in(list(exclude)))
+    seen: set[int] = set()
+    found: list[tuple[int, int]] = []
+    for row_id, chat_id in await session.execute(query):
+        if chat_id not in seen:
+            seen.add(chat_id)
+            found.append((row_id, chat_id))
+    return found
+
+
+async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the first pending row that is not due yet becomes due."""
+    query = select(func.min(OutboxMessage.due_at)).where(
+        OutboxMessage.status == PENDING, OutboxMessage.due_at > now
+    )
+    value: datetime | None = await session.scalar(query)
+    return value
+
+
+async def due_count(session: AsyncSession, now: datetime) -> int:
+    query = select(func.count()).where(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now)
+    return int(await session.scalar(query) or 0)
+
+
+async def claim(session: AsyncSession, row_id: int) -> OutboxMessage | None:
+    """Mark the row "sending" (one attempt more) if it is still pending; the row, else None.
+
+    The update comes first, so that SQLite takes its write lock at once.
+    """
+    mine = aliased(OutboxMessage)  # not correlated with the update's table
+    still_pending = (
+        select(mine.id)
+        .where(mine.id == row_id, mine.status == PENDING)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == still_pending, OutboxMessage.status == PENDING)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if _rowcount(result) != 1:
+        return None
+    return await session.get(OutboxMessage, row_id, populate_existing=True)
+
+
+def mark_sent(row: OutboxMessage, message_id: int | None, now: datetime) -> None:
+    row.status, row.sent_at, row.message_id, row.error = SENT, now, message_id, None
+
+
+def mark_failed(row: OutboxMessage, error: str) -> None:
+    row.status, row.error = FAILED, clip(error)
+
+
+def retry_later(row: OutboxMessage, due_at: datetime, error: str) -> None:
+    row.status, row.due_at, row.error = PENDING, due_at, clip(error)
+
+
+async def citizen_blocked(session: AsyncSession, row: OutboxMessage, now: datetime, error: str) -> int:
+    """The citizen of this private chat blocked the bot: mark them unreachable and give up the chat's
+    other pending rows (they would only fail one by one). Returns how many other rows were given up."""
+    await session.execute(
+        update(Citizen)
+        .where(Citizen.chat_id == row.chat_id, Citizen.unreachable_at.is_(None))
+        .values(unreachable_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.chat_id == row.chat_id, OutboxMessage.status == PENDING, OutboxMessage.id != row.id
+        )
+        .values(status=FAILED, error=clip(f"{BLOCKED}: {error}"))
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(result)

@@ -1,0 +1,211 @@
+"""Duty officers end to end: cards in the group, acknowledge and take, SOS repeats and escalation,
+answers to the citizen in the embassy's name, held replies, refusals, and the export."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.emulator import Emulator, TranscriptEntry
+from storage.models import Report, ReportEvent
+from tests.e2e.conftest import Running, e2e_settings, running
+from tests.e2e.phone import Phone
+
+GROUP = -1001000000001
+OFFICER, OTHER_OFFICER, SUPERVISOR, STRANGER = 9001, 9002, 9100, 9666
+
+
+def officer_settings(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> Settings:
+    base = e2e_settings(emu, tmp_path, framework, mode)
+    return base.model_copy(
+        update={
+            "officer_chat_id": GROUP,
+            "supervisor_ids": (SUPERVISOR,),
+            "officer_language": "en",
+            "sos_repeat_seconds": 1.0,
+            "sos_escalate_seconds": 2.5,
+            "member_cache_seconds": 0.0,
+        }
+    )
+
+
+@pytest.fixture
+async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
+    officers = [emu.user(OFFICER, first_name="Budi"), emu.user(OTHER_OFFICER, first_name="Ani")]
+    emu.create_group(GROUP, "Duty officers", officers)
+    async with running(officer_settings(emu, tmp_path, framework, "polling"), emu) as r:
+        yield r
+
+
+async def report_to_the_end(phone: Phone, safe: str = "f:safe:yes") -> None:
+    await phone.command("start", "Do you agree to continue?")
+    await phone.tap("f:welcome:agree", "Is it safe for you to talk now?")
+    await phone.tap(safe, "Or choose the city:")
+    await phone.locate(11.5564, 104.9282, "Where is your passport?")
+    await phone.tap("f:passport:held", "If you know your passport number, type it (for example A1234567).")
+    await phone.tap("f:passport_number:-", "How are you now?")
+    await phone.tap("f:safety:not_free", "What is your full name, as written in your passport?")
+    await phone.say("Siti Aminah", "What is your date of birth? For example 17-08-1995.")
+    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
+        await phone.tap(f"f:{skip}:-", None)
+    await phone.tap("f:notes:-", "Please check your report:")
+    await phone.tap(
+        "sum:send", "✅ Your report is sent. Your reference number is {reference}. Please keep it."
+    )
+
+
+def card(emu: Emulator, reference: str) -> TranscriptEntry:
+    for entry in emu.bot_messages(GROUP):
+        if entry.text and reference in entry.text.splitlines()[0]:
+            return entry
+    raise AssertionError(f"no card for {reference} in the group")
+
+
+async def test_a_report_posts_a_card_that_acknowledge_and_take_edit(desk: Running) -> None:
+    emu = desk.emu
+    phone = Phone(emu, 5101, "id", desk.hotline.catalogs)
+    await report_to_the_end(phone)
+    entry = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    assert entry.text is not None and entry.text.startswith("🟠 P2")
+    assert "Siti Aminah" in entry.text and "openstreetmap.org" in entry.text
+    await emu.wait_for(lambda: any(e.kind == "location" for e in emu.bot_messages(GROUP)), timeout=10)
+    budi = emu.user(OFFICER, first_name="Budi")
+    await emu.press(budi, GROUP, entry.message_id, "o:ack:1")
+    await emu.wait_for(lambda: "Acknowledged" in (card(emu, "PNH-000001").text or ""), timeout=10)
+    await emu.press(budi, GROUP, entry.message_id, "o:take:1")
+    await emu.wait_for(lambda: "Taken by Budi" in (card(emu, "PNH-000001").text or ""), timeout=10)
+    assert "o:take" not in str(card(emu, "PNH-000001").reply_markup)  # a taken case has no Take button
+    async with desk.hotline.sessions() as session:
+        report = (await session.execute(select(Report))).scalar_one()
+        kinds = [e.kind for e in (await session.execute(select(ReportEvent))).scalars()]
+    assert (report.status, report.assigned_to) == ("in_progress", OFFICER)
+    assert "acknowledged" in kinds and "taken" in kinds
+
+
+async def test_an_unacknowledged_sos_repeats_and_reaches_a_supervisor(desk: Running) -> None:
+    emu = desk.emu
+    supervisor = emu.user(SUPERVISOR, first_name="Kepala")
+    await emu.send_command(supervisor, "start")  # a supervisor has started the bot once
+    phone = Phone(emu, 5102, "en", desk.hotline.catalogs)
+    await phone.command("start", "Do you agree to continue?")
+    await phone.tap(
+        "f:welcome:sos", "🆘 The officers on duty have been alerted. If you can, send your location."
+    )
+    first = await emu.wait_for_bot_message(GROUP, contains="SOS", timeout=10)
+    assert "PNH-000001" in (first.text or "")
+    repeat = await emu.wait_for_bot_message(GROUP, contains="Not acknowledged yet", timeout=10)
+    assert repeat.raw.get("reply_to_message", {}).get("message_id") == first.message_id
+    private = await emu.wait_for_bot_message(SUPERVISOR, contains="Not acknowledged yet", timeout=10)
+    assert "PNH-000001" in (private.text or "")
+    await emu.press(
+        supervisor, SUPERVISOR, private.message_id, "o:ack:1"
+    )  # acknowledged from the private chat
+    await emu.wait_for(lambda: "Acknowledged" in (card(emu, "PNH-000001").text or ""), timeout=10)
+    quiet_from = max(e.message_id for e in emu.bot_messages(GROUP))
+    await asyncio.sleep(2.5)
+    late = [
+        e
+        for e in emu.bot_messages(GROUP)
+        if e.message_id > quiet_from and "Not acknowledged" in (e.text or "")
+    ]
+    assert late == []  # acknowledged: no more repeats
+
+
+async def test_replies_go_both_ways_without_the_officers_name(desk: Running) -> None:
+    emu = desk.emu
+    phone = Phone(emu, 5103, "id", desk.hotline.catalogs)
+    await report_to_the_end(phone)
+    entry = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    budi = emu.user(OFFICER, first_name="Budi")
+    after = phone.last_id()
+    await emu.reply_to(budi, GROUP, entry.message_id, "Besok jam 9 ke KBRI, bawa KTP kalau ada.")
+    message = await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
+    assert "Besok jam 9 ke KBRI" in (message.text or "") and "Budi" not in (message.text or "")
+    await emu.wait_for_bot_message(GROUP, contains="On its way to PNH-000001", timeout=10)
+    await emu.send_text(phone.user, "Baik, terima kasih")
+    relayed = await emu.wait_for_bot_message(GROUP, contains="Baik, terima kasih", timeout=10)
+    assert relayed.raw.get("reply_to_message", {}).get("message_id") == entry.message_id
+    # an officer may answer the citizen's message itself, too
+    after = phone.last_id()
+    await emu.reply_to(budi, GROUP, relayed.message_id, "Sama-sama")
+    await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
+
+
+async def test_a_held_reply_waits_until_the_citizen_writes(desk: Running) -> None:
+    emu = desk.emu
+    phone = Phone(emu, 5104, "en", desk.hotline.catalogs)
+    await report_to_the_end(phone, safe="f:safe:on_reply")
+    entry = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    before = phone.last_id()
+    await emu.reply_to(
+        emu.user(OFFICER, first_name="Budi"), GROUP, entry.message_id, "Are you still at the factory?"
+    )
+    await emu.wait_for_bot_message(GROUP, contains="Held:", timeout=10)
+    await asyncio.sleep(1.5)
+    assert [e for e in emu.bot_messages(phone.chat_id) if e.message_id > before] == []  # nothing reached them
+    after = phone.last_id()
+    await emu.send_text(phone.user, "I can talk now")
+    message = await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
+    assert "still at the factory" in (message.text or "")
+
+
+async def test_forged_buttons_and_strangers_commands_are_refused(desk: Running) -> None:
+    emu = desk.emu
+    phone = Phone(emu, 5105, "en", desk.hotline.catalogs)
+    await report_to_the_end(phone)
+    entry = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    # a citizen forges an officer's button on a message in their own chat
+    mine = emu.bot_messages(phone.chat_id)[-1]
+    query = await emu.press(phone.user, phone.chat_id, mine.message_id, "o:ack:1", force=True)
+    await emu.wait_for(
+        lambda: any(a["callback_query_id"] == query["id"] for a in emu.callback_answers), timeout=10
+    )
+    answer = next(a for a in emu.callback_answers if a["callback_query_id"] == query["id"])
+    assert "only the embassy's duty officers" in (answer.get("text") or "")
+    # someone who left the officer group presses a card's button
+    emu.set_member(GROUP, OTHER_OFFICER, "left")
+    ani = emu.user(OTHER_OFFICER, first_name="Ani")
+    query = await emu.press(ani, GROUP, entry.message_id, "o:take:1", force=True)
+    await emu.wait_for(
+        lambda: any(a["callback_query_id"] == query["id"] for a in emu.callback_answers), timeout=10
+    )
+    # a stranger asks for the case list in a private chat
+    stranger = emu.user(STRANGER, first_name="Stranger", language_code="en")
+    await emu.send_command(stranger, "open")
+    reply = await emu.wait_for_bot_message(STRANGER, timeout=10)
+    assert "PNH-000001" not in (reply.text or "")
+    async with desk.hotline.sessions() as session:
+        report = (await session.execute(select(Report))).scalar_one()
+    assert report.acknowledged_at is None and report.assigned_to is None
+
+
+async def test_case_commands_and_the_csv_export(desk: Running) -> None:
+    emu = desk.emu
+    phone = Phone(emu, 5106, "id", desk.hotline.catalogs)
+    await report_to_the_end(phone)
+    await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    budi = emu.user(OFFICER, first_name="Budi")
+    await emu.send_command(budi, "tag", args="PNH-000001 wave-3", chat_id=GROUP)
+    await emu.wait_for_bot_message(GROUP, contains="tagged wave-3", timeout=10)
+    await emu.send_command(budi, "status", args="1 awaiting_documents", chat_id=GROUP)
+    await emu.wait_for_bot_message(GROUP, contains="awaiting documents", timeout=10)
+    await emu.send_command(budi, "note", args="PNH-000001 ETD requested", chat_id=GROUP)
+    await emu.wait_for_bot_message(GROUP, contains="Note added", timeout=10)
+    await emu.send_command(budi, "case", args="pnh-1", chat_id=GROUP)
+    history = await emu.wait_for_bot_message(GROUP, contains="History:", timeout=10)
+    assert "ETD requested" in (history.text or "") and "wave-3" in (history.text or "")
+    await emu.send_command(budi, "open", chat_id=GROUP)
+    await emu.wait_for_bot_message(GROUP, contains="PNH-000001 · Siti Aminah", timeout=10)
+    await emu.send_command(budi, "export", chat_id=GROUP)
+    await emu.wait_for(lambda: any(e.kind == "document" for e in emu.bot_messages(GROUP)), timeout=10)
+    document = next(e for e in emu.bot_messages(GROUP) if e.kind == "document")
+    rows = list(csv.DictReader(io.StringIO(document.document.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    assert rows[0]["reference"] == "PNH-000001" and "wave-3" in rows[0]["tags"]
