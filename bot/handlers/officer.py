@@ -22,9 +22,8 @@ from bot.services.roles import Roles
 from storage.models import CaseMessage, Citizen, Report
 
 log = logging.getLogger(__name__)
-OFFICER_COMMANDS = frozenset(
-    {"case", "open", "mine", "note", "status", "tag", "export", "reply", "help", "start"}
-)
+OFFICER_ONLY = frozenset({"case", "open", "mine", "note", "tag", "export", "reply"})
+OFFICER_COMMANDS = OFFICER_ONLY | {"status", "help", "start"}  # the last three are a citizen's own elsewhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +54,10 @@ class OfficerHandler:
             return True
         if inp.kind is Kind.BUTTON and (inp.callback_data or "").startswith("o:"):
             return True
-        return (
-            inp.kind is Kind.COMMAND
-            and inp.command in OFFICER_COMMANDS
-            and self.desk.roles.is_staff(inp.user_id)
-        )
+        if inp.kind is not Kind.COMMAND:
+            return False
+        staff = self.desk.roles.is_staff(inp.user_id)
+        return inp.command in OFFICER_ONLY or (inp.command in OFFICER_COMMANDS and staff)
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         t = self.desk.t

@@ -30,11 +30,10 @@ class Phone:
         entries = self.emu.transcript(self.chat_id)
         return max((e.message_id for e in entries), default=0)
 
-    async def expect(self, msgid: str, after: int, **params: object) -> TranscriptEntry:
-        """Wait for a bot message, sent after message `after`, that contains this text in my language."""
-        return await self.emu.wait_for_bot_message(
-            self.chat_id, contains=self.t(msgid, **params), timeout=WAIT, after=after
-        )
+    async def expect(self, msgid: str | None, after: int, **params: object) -> TranscriptEntry:
+        """Wait for a bot message, sent after message `after`, with this text in my language (None: any)."""
+        wanted = self.t(msgid, **params) if msgid is not None else None
+        return await self.emu.wait_for_bot_message(self.chat_id, contains=wanted, timeout=WAIT, after=after)
 
     async def say(self, text: str, expect: str | None, **params: object) -> TranscriptEntry:
         after = self.last_id()
@@ -48,7 +47,9 @@ class Phone:
 
     async def tap(self, data: str, expect: str | None, **params: object) -> TranscriptEntry:
         """Press the newest button with this callback data."""
+        await self.emu.wait_for(lambda: self.button_message(data, missing_ok=True) is not None, timeout=WAIT)
         message_id = self.button_message(data)
+        assert message_id is not None
         after = self.last_id()
         await self.emu.press(self.user, self.chat_id, message_id, data)
         return await self.expect(expect, after, **params)
@@ -69,9 +70,11 @@ class Phone:
         await self.emu.send_sticker(self.user)
         return await self.expect(expect, after)
 
-    def button_message(self, data: str) -> int:
+    def button_message(self, data: str, missing_ok: bool = False) -> int | None:
         for entry in reversed(self.emu.bot_messages(self.chat_id)):
             for row in (entry.reply_markup or {}).get("inline_keyboard", []):
                 if any(b.get("callback_data") == data for b in row):
                     return entry.message_id
+        if missing_ok:
+            return None
         raise AssertionError(f"no button {data!r} on screen in chat {self.chat_id}")
