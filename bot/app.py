@@ -53,7 +53,9 @@ class ChatLocks:
 class Hotline:
     """Built in main() from the settings; the runtimes call `handle` for every incoming value."""
 
-    def __init__(self, settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self, settings: Settings, engine: AsyncEngine, clock: Callable[[], datetime] = utc_now
+    ) -> None:
         self.settings = settings
         self.engine = engine
         self.clock = clock
@@ -74,8 +76,15 @@ class Hotline:
             zone=settings.zone,
         )
         self.sender: Sender | None = None
-        self.citizens = CitizenHandler(self.sessions, self.catalogs, mission, clock, self.alert_settings, self.wake)
-        roles = Roles(settings.officer_chat_id, settings.staff_ids, settings.supervisor_ids, settings.member_cache_seconds)
+        self.citizens = CitizenHandler(
+            self.sessions, self.catalogs, mission, clock, self.alert_settings, self.wake
+        )
+        roles = Roles(
+            settings.officer_chat_id,
+            settings.staff_ids,
+            settings.supervisor_ids,
+            settings.member_cache_seconds,
+        )
         desk = Desk(
             self.sessions, self.catalogs, self.alert_settings, roles, settings.reference_prefix,
             settings.mission_name, clock, self.wake,

@@ -105,8 +105,8 @@ def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Cata
         return Outcome(fresh, [Reply(t(N_("Your answers have been deleted. Send /start to begin again.")))])
     if kind == "del" and answer == "yes":
         fresh = State(step="new", lang=state.lang)
-        return Outcome(fresh, [Reply(t(N_("Your data has been deleted. Send /start if you need help again.")))],
-                       [EraseMyData()])  # fmt: skip
+        goodbye = Reply(t(N_("Your data has been deleted. Send /start if you need help again.")))
+        return Outcome(fresh, [goodbye], [EraseMyData()])
     if kind == "upd" and answer in ("location", "safety") and state.submitted:
         data = {**state.data, "_return": "done", "_mode": "update"}
         return Outcome(*ask(state.with_(step=answer, data=data), ctx, t))

@@ -31,7 +31,7 @@ from bot.flow.model import (
     Submit,
 )
 from bot.i18n import Catalogs, pick_language
-from bot.services.alerts import AlertSettings, Alerts
+from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import release_held
 from bot.services.reports import Reports
 from storage.models import Citizen, Conversation, Report

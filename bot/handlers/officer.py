@@ -14,7 +14,7 @@ from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.handlers import officer_commands
 from bot.i18n import N_, Catalogs, Translator
-from bot.services.alerts import AlertSettings, Alerts
+from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import details_text
 from bot.services.cases import Cases
 from bot.services.outbox import enqueue
@@ -149,9 +149,10 @@ class OfficerHandler:
                 lang = citizen.language or report.language
                 head = self.desk.catalogs[lang](N_("🏛 Message from {mission}:"), mission=self.desk.mission)
                 held = citizen.contact_pref == "on_reply"
+                message = SendMessage(citizen.chat_id, f"{head}\n\n{text}")
                 await enqueue(
-                    session, action=SendMessage(citizen.chat_id, f"{head}\n\n{text}"), chat_id=citizen.chat_id,
-                    kind="relay_out", priority=2, report_id=report.id, held=held, now=now,
+                    session, action=message, chat_id=citizen.chat_id, kind="relay_out", priority=2,
+                    report_id=report.id, held=held, now=now,
                 )  # fmt: skip
                 Cases(session, self.desk.prefix, now).log(
                     report, inp.user_id, "officer_reply", text=text, held=held
@@ -159,7 +160,8 @@ class OfficerHandler:
                 if held:
                     answer = t(
                         N_(
-                            "⏸ Held: {reference} asked us to write only after they write. It goes out right after their next message."
+                            "⏸ Held: {reference} asked us to write only after they write. "
+                            "It goes out right after their next message."
                         ),
                         reference=reference,
                     )

@@ -41,7 +41,8 @@ def line(report: Report, t: Translator) -> str:
     name = report.full_name or report.profile_name or "—"
     taken = f" · 📥 {report.assigned_name}" if report.assigned_name else ""
     status = t(STATUSES.get(report.status, report.status))
-    return f"{MARKERS.get(report.priority, '')}{sos} {report.reference} · {name} · {where(report, t)} · {status}{taken}"
+    marker = MARKERS.get(report.priority, "")
+    return f"{marker}{sos} {report.reference} · {name} · {where(report, t)} · {status}{taken}"
 
 
 async def run(handler: OfficerHandler, inp: Incoming, port: BotPort) -> None:

@@ -66,7 +66,9 @@ def card_text(report: Report, contact_pref: str, t: Translator) -> str:
     if report.companions is not None:
         lines.append(f"👥 {t(N_('With them'))}: {t.number(report.companions)}")
     language = t(LANGUAGE_NAMES.get(report.language, report.language))
-    contact = t(N_("only write after they write")) if contact_pref == "on_reply" else t(N_("may be written to"))
+    contact = (
+        t(N_("only write after they write")) if contact_pref == "on_reply" else t(N_("may be written to"))
+    )
     lines.append(f"🗣 {language} · ✉️ {contact}")
     lines.append(f"🕒 {t.datetime(report.created_at)}")
     status = t(STATUSES.get(report.status, report.status))

@@ -82,7 +82,9 @@ class Cases:
         self.log(report, officer, "tag", tag=label)
         return True
 
-    async def open_cases(self, priority: str | None = None, officer: int | None = None, limit: int = 30) -> list[Report]:
+    async def open_cases(
+        self, priority: str | None = None, officer: int | None = None, limit: int = 30
+    ) -> list[Report]:
         query = select(Report).where(Report.status.in_(OPEN_STATUSES))
         if priority:
             query = query.where(Report.priority == priority)

@@ -45,5 +45,5 @@ def test_a_wrong_setting_is_named_in_one_sentence(
 
 def test_missing_token_points_to_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HOTLINE_BOT_TOKEN", raising=False)
-    with pytest.raises(SettingsError, match="HOTLINE_BOT_TOKEN.*hotline demo"):
+    with pytest.raises(SettingsError, match=r"HOTLINE_BOT_TOKEN.*hotline demo"):
         load_settings().require_token()
