@@ -41,7 +41,7 @@ class Screen:
     seen: dict[int, tuple[str | None, int]] = field(default_factory=dict)  # message id -> (text, edits)
     buttons: list[tuple[int, str, str]] = field(default_factory=list)  # (message id, label, data)
 
-    def show(self, emu: Emulator, chat_id: int, who: str) -> None:
+    def show(self, emu: Emulator, chat_id: int, who: str, mine: bool = True) -> None:
         for entry in emu.transcript(chat_id):
             if not entry.from_bot:
                 continue
@@ -53,15 +53,18 @@ class Screen:
             if entry.deleted:
                 continue
             if before is None:
-                self._message(entry, who)
+                self._message(entry, who, mine)
             elif entry.text:
                 self._print(f"{who} ✎ {entry.text}")
 
-    def _message(self, entry: Any, who: str) -> None:
+    def _message(self, entry: Any, who: str, mine: bool) -> None:
         body = entry.text if entry.text is not None else f"[{entry.kind}]"
         self._print(f"{who} {body}")
         markup = entry.reply_markup or {}
-        if "inline_keyboard" in markup:
+        if "inline_keyboard" in markup and not mine:  # the officers' buttons: shown, not yours to press
+            labels = [b["text"] for row in markup["inline_keyboard"] for b in row]
+            self._print("     (officers' buttons: " + " · ".join(labels) + ")")
+        elif "inline_keyboard" in markup:
             self.buttons = []
             for row in markup["inline_keyboard"]:
                 cells = []
@@ -135,7 +138,7 @@ async def terminal(emu: Emulator) -> None:
 async def watch(emu: Emulator, screen: Screen) -> None:
     while True:
         screen.show(emu, CITIZEN_ID, "🤖")
-        screen.show(emu, OFFICER_GROUP, "👮 [officer group]")
+        screen.show(emu, OFFICER_GROUP, "👮 [officer group]", mine=False)
         await asyncio.sleep(0.1)
 
 

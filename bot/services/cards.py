@@ -55,24 +55,25 @@ def card_text(report: Report, contact_pref: str, t: Translator) -> str:
         lines.append(t(N_("Emergency: the form is not finished yet.")))
     name = report.full_name or t(N_("name not given"))
     if report.profile_name:
-        name += f" ({t(N_('Telegram'))}: {report.profile_name})"
+        name += f" (Telegram: {report.profile_name})"
     lines.append(f"👤 {name}")
     lines.append(f"📍 {where(report, t)}")
     link = map_link(report)
     if link:
         lines.append(f"🗺 {link}")
-    lines.append(f"🛂 {t(N_('Passport'))}: {answer('passport', report.passport_status, t)}")
-    lines.append(f"🛡 {t(N_('Safety'))}: {answer('safety', report.safety, t)}")
+    passport, safety, with_them = t(N_("Passport")), t(N_("Safety")), t(N_("With them"))
+    lines.append(f"🛂 {passport}: {answer('passport', report.passport_status, t)}")
+    lines.append(f"🛡 {safety}: {answer('safety', report.safety, t)}")
     if report.companions is not None:
-        lines.append(f"👥 {t(N_('With them'))}: {t.number(report.companions)}")
+        lines.append(f"👥 {with_them}: {t.number(report.companions)}")
     language = t(LANGUAGE_NAMES.get(report.language, report.language))
     contact = (
         t(N_("only write after they write")) if contact_pref == "on_reply" else t(N_("may be written to"))
     )
     lines.append(f"🗣 {language} · ✉️ {contact}")
     lines.append(f"🕒 {t.datetime(report.created_at)}")
-    status = t(STATUSES.get(report.status, report.status))
-    lines.append(f"📌 {t(N_('Status'))}: {status}")
+    status, status_label = t(STATUSES.get(report.status, report.status)), t(N_("Status"))
+    lines.append(f"📌 {status_label}: {status}")
     if report.acknowledged_at is not None:
         lines.append(t(N_("✋ Acknowledged {when}"), when=t.datetime(report.acknowledged_at)))
     if report.assigned_name:
