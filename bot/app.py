@@ -1,11 +1,16 @@
 """The hotline as the runtimes see it: one entry point for every update, handled per chat in order,
-and the background workers (the outbox sender and the SOS watch) that run beside it."""
+and the background workers (the outbox sender, the SOS watch, the broadcast worker) beside it.
+
+Routing, first match wins: a citizen's answer to a broadcast (ba:…), staff broadcast commands and
+buttons (bc:…, and what a staff member types while composing), the officer desk, a citizen's chat.
+Every handler's own messages count against the outbox's overall rate (outbox.SharedRatePort)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -14,11 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import Settings
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
+from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler, Mission
 from bot.handlers.officer import Desk, OfficerHandler
+from bot.handlers.staff import StaffDesk, StaffHandler
 from bot.i18n import Catalogs
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
-from bot.services.outbox import Sender
+from bot.services.broadcasts import KINDS as BROADCAST_KINDS
+from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
+from bot.services.outbox import Composer, Sender, SharedRatePort
 from bot.services.roles import Roles
 from storage.db import make_engine, make_sessionmaker
 
@@ -90,6 +99,14 @@ class Hotline:
             settings.mission_name, clock, self.wake,
         )  # fmt: skip
         self.officers = OfficerHandler(desk)
+        self.broadcasts = BroadcastWorker(self.sessions, clock, self.wake, time.monotonic)
+        self.staff = StaffHandler(
+            StaffDesk(
+                self.sessions, self.catalogs, roles, settings.officer_language, settings.mission_name,
+                settings.zone, clock, self.wake, self.broadcasts.wake,
+            )
+        )  # fmt: skip
+        self.answers = BroadcastAnswers(self.sessions, self.catalogs, clock)
         self.locks = ChatLocks()
 
     @classmethod
@@ -101,8 +118,18 @@ class Hotline:
         if self.sender is not None:
             self.sender.wake()
 
+    def spent(self) -> None:
+        """A handler sent a message itself: the outbox's overall rate counts it (see outbox.shared)."""
+        if self.sender is not None:
+            self.sender.spent()
+
     async def handle(self, inp: Incoming, port: BotPort) -> None:
-        if self.officers.wants(inp):
+        port = SharedRatePort(port, self.spent)
+        if self.answers.wants(inp):  # a citizen's answer to a broadcast, before their conversation
+            await self.locks.run(inp.chat_id, lambda: self.answers.handle(inp, port))
+        elif await self.staff.wants(inp):
+            await self.locks.run(inp.chat_id, lambda: self.staff.handle(inp, port))
+        elif self.officers.wants(inp):
             await self.locks.run(inp.chat_id, lambda: self.officers.handle(inp, port))
         elif inp.is_private:
             await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port))
@@ -110,22 +137,29 @@ class Hotline:
             log.info("ignored an update from chat %s, which is not the officer group", inp.chat_id)
 
     async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
-        """The outbox sender and the SOS watch, until `stop` is set."""
+        """The outbox sender, the SOS watch and the broadcast worker, until `stop` is set."""
         s = self.settings
         composer = AlertComposer(self.alert_settings, self.catalogs)
+        broadcast = BroadcastComposer(
+            self.catalogs, s.officer_language, s.mission_name, s.send_rate, self.clock
+        )
+        composers: dict[str, Composer] = dict.fromkeys(ALERT_KINDS, composer)
+        composers.update(dict.fromkeys(BROADCAST_KINDS, broadcast))
         self.sender = Sender(
             self.sessions, port, rate=s.send_rate, group_per_minute=s.group_rate_per_minute,
-            composers=dict.fromkeys(ALERT_KINDS, composer), on_sent=composer.on_sent, clock=self.clock,
+            composers=composers, on_sent=composer.on_sent, clock=self.clock,
         )  # fmt: skip
         if s.officer_chat_id is None:
             log.warning("HOTLINE_OFFICER_CHAT_ID is not set: reports are stored, but no officer is alerted")
-        watch = asyncio.create_task(self._watch(stop))
+        watches = [asyncio.create_task(self._watch(stop)), asyncio.create_task(self.broadcasts.run(stop))]
         try:
             await self.sender.run(stop)
         finally:
-            watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await watch
+            for watch in watches:
+                watch.cancel()
+            for watch in watches:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
 
     async def _watch(self, stop: asyncio.Event) -> None:
         tick = max(0.2, min(self.settings.sos_repeat_seconds, self.settings.sos_escalate_seconds) / 5)

@@ -164,3 +164,53 @@ class OutboxMessage(Base):
     error: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class BroadcastDraft(Base):
+    """A broadcast a staff member is composing (one each), kept per step so a restart loses nothing."""
+
+    __tablename__ = "broadcast_drafts"
+
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    step: Mapped[str] = mapped_column(String(16))  # audience, text_id, text_en, buttons, when, confirm
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)  # filters, texts, buttons, send_at, panel
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Broadcast(Base):
+    """Instructions from staff to a filtered audience of citizens, each in their own language."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[int] = mapped_column(BigInteger)  # the staff member's user id
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # their private chat: the progress message is there
+    audience: Mapped[dict[str, Any]] = mapped_column(default=dict)  # the filters, as bot.services.broadcasts
+    text_id: Mapped[str | None] = mapped_column(Text)
+    text_en: Mapped[str | None] = mapped_column(Text)
+    buttons: Mapped[str] = mapped_column(String(16), default="none")  # an answer-button preset
+    # scheduled -> enqueuing -> sending -> done; stopped from any of the first three
+    status: Mapped[str] = mapped_column(String(12), default="scheduled", index=True)
+    send_at: Mapped[datetime]
+    last_citizen_id: Mapped[int] = mapped_column(Integer, default=0)  # citizens up to here, at confirm
+    cursor: Mapped[int] = mapped_column(Integer, default=0)  # the last citizen id enqueued
+    total: Mapped[int] = mapped_column(Integer, default=0)  # the audience (recipients once enqueued)
+    progress_message_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class BroadcastRecipient(Base):
+    """One citizen of a broadcast: the outbox row that carries it, and the answer they gave."""
+
+    __tablename__ = "broadcast_recipients"
+
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id"), primary_key=True)
+    citizen_id: Mapped[int] = mapped_column(ForeignKey("citizens.id"), primary_key=True, index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    outbox_id: Mapped[int | None] = mapped_column(ForeignKey("outbox.id"), index=True)
+    skipped: Mapped[str | None] = mapped_column(String(16))  # "blocked": unreachable, never queued
+    answer: Mapped[str | None] = mapped_column(String(16))  # an option of the broadcast's preset
+    answered_at: Mapped[datetime | None]  # when the current answer was given (a later press replaces it)

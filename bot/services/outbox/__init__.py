@@ -2,7 +2,8 @@
 
 A handler adds rows with `enqueue` in its own unit of work; after its commit it calls `Sender.wake()`.
 The `Sender` (one per process, run in the background) takes the due rows and paces them to
-Telegram's limits: `rate` messages a second overall with no burst above it, a private chat at most
+Telegram's limits: `rate` messages a second overall (bursts of a tenth of a second's worth at most,
+to catch up time lost to the event loop's lateness), a private chat at most
 `private_per_second`, a group at most `group_per_minute` a minute. A chat that must wait is skipped
 without holding up the others (a citizen's relay never waits for the officer group's minute).
 
@@ -35,6 +36,10 @@ pending again (`recover`): a crash between Telegram's accepting a message and th
 "sent" therefore sends that message twice. That narrow window is the only way a row goes twice;
 no row is ever lost.
 
+One overall rate: messages the handlers send themselves (answers to citizens) go at once but count
+against the sender's rate (`Sender.spent`, through `SharedRatePort`), so that a broadcast paced at
+the full rate and the answers beside it stay under Telegram's limit together.
+
 Several senders on one database (PostgreSQL): `store.claim` already uses FOR UPDATE SKIP LOCKED, so
 two never claim one row; they would still need to share the rates, and `recover` must then only
 take rows whose sender is gone (a claimed_at column or a lease), not every "sending" row.
@@ -54,6 +59,7 @@ from bot.services.outbox.queue import (
     release_held,
 )
 from bot.services.outbox.sender import Sender
+from bot.services.outbox.shared import SharedRatePort
 
 __all__ = [
     "BLOCKED",
@@ -67,6 +73,7 @@ __all__ = [
     "OnSent",
     "PayloadComposer",
     "Sender",
+    "SharedRatePort",
     "backoff",
     "enqueue",
     "release_held",

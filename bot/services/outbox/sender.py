@@ -20,6 +20,8 @@ from bot.services.outbox.pacing import ChatPacer, TokenBucket
 log = logging.getLogger(__name__)
 
 IDLE_LOOK = 5.0  # with nothing planned, look again this often (rows committed without a wake)
+BURST_SECONDS = 0.1  # the overall rate may catch up this much time it lost (see pacing.TokenBucket)
+DEBT_SECONDS = 1.0  # handlers' own answers hold the outbox back by at most this much (see `spent`)
 STOP_GRACE = 10.0  # on stop, how long sends under way may take to finish before they are cancelled
 
 
@@ -67,7 +69,7 @@ class Sender:
         self._timer = timer
         self._batch = batch
         self._concurrency = concurrency
-        self._bucket = TokenBucket(rate, timer())
+        self._bucket = TokenBucket(rate, timer(), burst=rate * BURST_SECONDS)
         self._pacer = ChatPacer(private_per_second, group_per_minute)
         self._flying: dict[int, asyncio.Task[None]] = {}  # chat id -> its one send under way
         self._woken = asyncio.Event()  # new rows: look again now
@@ -80,6 +82,13 @@ class Sender:
     def wake(self) -> None:
         """New rows were committed: look for due rows now rather than at the next planned look."""
         self._woken.set()
+
+    def spent(self) -> None:
+        """The bot sent a message outside the outbox (a handler's answer): it counts against the overall
+        rate, so the next rows wait for it and both together stay under Telegram's limit. Never waits.
+        A surge of answers holds the outbox back by at most DEBT_SECONDS (an SOS alert must not wait
+        for long: Telegram's limit is over about a second, older excess no longer matters)."""
+        self._bucket.spend(self._timer(), most=self._bucket.rate * DEBT_SECONDS)
 
     async def recover(self) -> int:
         """Rows left "sending" by a sender that stopped go back to pending (see the package notes)."""

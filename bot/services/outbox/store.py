@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, exists, func, or_, select, update
+from sqlalchemy import CursorResult, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -36,6 +36,25 @@ async def recover(session: AsyncSession, now: datetime) -> int:
     return _rowcount(result)
 
 
+# Built once: an alias made per query costs more than the query itself (SQLAlchemy proxies every
+# column anew and recomputes the statement's cache key), and the claim runs once per message.
+_OTHER = aliased(OutboxMessage, name="other")
+_MINE = aliased(OutboxMessage, name="mine")  # not correlated with the claim's updated table
+_CLAIM = (
+    update(OutboxMessage)
+    .where(
+        OutboxMessage.id
+        == select(_MINE.id)
+        .where(_MINE.id == bindparam("row_id"), _MINE.status == PENDING)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery(),
+        OutboxMessage.status == PENDING,
+    )
+    .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+    .execution_options(synchronize_session=False)
+)
+
+
 def _is_head(now: datetime) -> Any:
     """The row is its chat's next: no row of the chat is being sent, and none that goes first waits.
 
@@ -43,7 +62,7 @@ def _is_head(now: datetime) -> Any:
     waits for its retry, keeps the rows after it waiting (an edit never overtakes the message it
     edits); a row that goes first but is merely scheduled for later (never tried) does not.
     """
-    row, other = OutboxMessage, aliased(OutboxMessage)
+    row, other = OutboxMessage, _OTHER
     goes_first = or_(other.priority < row.priority, and_(other.priority == row.priority, other.id < row.id))
     ahead = and_(other.status == PENDING, goes_first, or_(other.due_at <= now, other.attempts > 0))
     return ~exists().where(
@@ -95,19 +114,7 @@ async def claim(session: AsyncSession, row_id: int) -> OutboxMessage | None:
 
     The update comes first, so that SQLite takes its write lock at once.
     """
-    mine = aliased(OutboxMessage)  # not correlated with the update's table
-    still_pending = (
-        select(mine.id)
-        .where(mine.id == row_id, mine.status == PENDING)
-        .with_for_update(skip_locked=True)
-        .scalar_subquery()
-    )
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == still_pending, OutboxMessage.status == PENDING)
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = await session.execute(_CLAIM, {"row_id": row_id})
     if _rowcount(result) != 1:
         return None
     return await session.get(OutboxMessage, row_id, populate_existing=True)
