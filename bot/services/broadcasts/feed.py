@@ -19,24 +19,27 @@ from bot.services.broadcasts.states import BLOCKED_SKIP, ENQUEUING, KIND, PRIORI
 from bot.services.outbox import enqueue
 from storage.models import Broadcast, BroadcastRecipient, OutboxMessage
 
-BATCH = 200  # about 50 ms of work a batch: citizens never wait long for the database
+BATCH = 200  # a short write each: citizens never wait long for the database
 
 
 async def feed_batch(session: AsyncSession, broadcast_id: int, now: datetime, size: int = BATCH) -> bool:
     """Enqueue the next batch of an enqueuing broadcast; True while more may follow."""
-    # The update comes first: it takes the write lock (a stop waits for this batch, or wins before it).
+    broadcast = await session.get(Broadcast, broadcast_id)
+    if broadcast is None or broadcast.status != ENQUEUING:
+        return False
+    filters, cursor = Filters.from_json(broadcast.audience), broadcast.cursor
+    members = await audience.batch(session, filters, cursor, broadcast.last_citizen_id, size)
+    # The reads above take no lock (SQLite begins the write transaction at the first write). This
+    # update takes it, and checks nothing moved meanwhile: a stop that came first wins, and a stop
+    # that comes later waits for this batch, whose rows it then cancels.
     result = await session.execute(
         update(Broadcast)
-        .where(Broadcast.id == broadcast_id, Broadcast.status == ENQUEUING)
-        .values(cursor=Broadcast.cursor)
+        .where(Broadcast.id == broadcast_id, Broadcast.status == ENQUEUING, Broadcast.cursor == cursor)
+        .values(cursor=cursor)
         .execution_options(synchronize_session=False)
     )
     if cast(CursorResult[Any], result).rowcount != 1:
         return False
-    broadcast = await session.get(Broadcast, broadcast_id, populate_existing=True)
-    assert broadcast is not None
-    filters = Filters.from_json(broadcast.audience)
-    members = await audience.batch(session, filters, broadcast.cursor, broadcast.last_citizen_id, size)
     queued: list[tuple[audience.Member, OutboxMessage | None]] = []
     for member in members:
         row = None
