@@ -1,4 +1,4 @@
-"""The `hotline` command: run, demo, emulator, db upgrade, export."""
+"""The `hotline` command: run, demo, emulator, db upgrade, export, keys, erase-expired."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.services.exports import EXPORT_FORMATS
+from storage.crypto import DataKeyError
 from storage.migrate import SchemaOutdated
 
 DESCRIPTION = "A Telegram hotline for citizens in trouble abroad, run by their embassy."
@@ -41,6 +42,17 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--status", action="append", default=[], help="only this status (repeatable)")
     exp.add_argument("--tag", action="append", default=[], help="only cases with this tag (repeatable)")
     exp.add_argument("--out", metavar="FILE", help="write to this file (default: standard output)")
+    exp.add_argument(
+        "--find", metavar="VALUE", help="only cases with this NIK, passport number or phone number"
+    )
+    keys = sub.add_parser("keys", help="the data key that encrypts personal data at rest")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="KEYS_COMMAND")
+    keys_sub.add_parser("new", help="print a fresh key (for HOTLINE_DATA_KEY)")
+    rotate = keys_sub.add_parser("rotate", help="re-encrypt every personal value under a new key")
+    rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default %(default)s)")
+    sub.add_parser(
+        "erase-expired", help="erase the personal data of cases closed more than HOTLINE_RETENTION_DAYS ago"
+    )
     return p
 
 
@@ -62,8 +74,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db" and args.db_command == "upgrade":
             return asyncio.run(db_upgrade(load_settings()))
         if args.command == "export":
-            return export_cases(load_settings(), args.fmt, args.status, args.tag, args.out)
-    except (SettingsError, SchemaOutdated) as exc:
+            return export_cases(load_settings(), args.fmt, args.status, args.tag, args.out, args.find)
+        if args.command == "keys" and args.keys_command == "new":
+            from storage.crypto import new_key
+
+            print(new_key())
+            return 0
+        if args.command == "keys" and args.keys_command == "rotate":
+            from bot.keys import rotate
+
+            return asyncio.run(rotate(load_settings(), max(1, args.batch)))
+        if args.command == "erase-expired":
+            return asyncio.run(erase_expired(load_settings()))
+    except (SettingsError, SchemaOutdated, DataKeyError) as exc:
         print(exc, file=sys.stderr)
         return 2
     parser().print_help()
@@ -71,10 +94,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 async def db_upgrade(settings: Settings) -> int:
+    from bot.keys import keyring_for
     from storage.db import make_engine
     from storage.migrate import upgrade
 
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, keyring_for(settings))
     try:
         await upgrade(engine)
     finally:
@@ -83,7 +107,35 @@ async def db_upgrade(settings: Settings) -> int:
     return 0
 
 
-def export_cases(settings: Settings, fmt: str, statuses: list[str], tags: list[str], out: str | None) -> int:
+async def erase_expired(settings: Settings) -> int:
+    from datetime import UTC, datetime
+
+    from bot.keys import keyring_for
+    from bot.services.retention import erase_expired
+    from storage.db import make_engine, make_sessionmaker
+    from storage.migrate import ensure_schema
+
+    engine = make_engine(settings.database_url, keyring_for(settings))
+    try:
+        await ensure_schema(engine, settings.sqlite_path is not None)
+        sessions = make_sessionmaker(engine)
+        now = datetime.now(UTC)
+        count = await erase_expired(sessions, settings.reference_prefix, now, settings.retention_days)
+    finally:
+        await engine.dispose()
+    cases = "case" if count == 1 else "cases"
+    print(f"Erased the personal data of {count} {cases} closed more than {settings.retention_days} days ago.")
+    return 0
+
+
+def export_cases(
+    settings: Settings,
+    fmt: str,
+    statuses: list[str],
+    tags: list[str],
+    out: str | None,
+    find: str | None = None,
+) -> int:
     from pathlib import Path
 
     from bot.services.exports import ExportError, check_statuses
@@ -99,7 +151,7 @@ def export_cases(settings: Settings, fmt: str, statuses: list[str], tags: list[s
             file=sys.stderr,
         )
         return 2
-    content, count = asyncio.run(render_cases(settings, fmt, statuses, tags))
+    content, count = asyncio.run(render_cases(settings, fmt, statuses, tags, find))
     where = out or "standard output"
     try:
         if out is None:
@@ -115,18 +167,19 @@ def export_cases(settings: Settings, fmt: str, statuses: list[str], tags: list[s
 
 
 async def render_cases(
-    settings: Settings, fmt: str, statuses: list[str], tags: list[str]
+    settings: Settings, fmt: str, statuses: list[str], tags: list[str], find: str | None = None
 ) -> tuple[bytes, int]:
+    from bot.keys import keyring_for
     from bot.services.exports import export, load_cases
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import ensure_schema
 
     logging.getLogger("alembic").setLevel(logging.WARNING)  # stderr is for the one summary line
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, keyring_for(settings))
     try:
         await ensure_schema(engine, settings.sqlite_path is not None)
         async with make_sessionmaker(engine)() as session:
-            cases = await load_cases(session, statuses, tags)
+            cases = await load_cases(session, statuses, tags, find=find)
     finally:
         await engine.dispose()
     content, _, _ = export(cases, fmt, settings.zone)

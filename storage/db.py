@@ -8,8 +8,15 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from storage.crypto import Keyring
+from storage.encrypted import attach
+from storage.keyfile import file_keyring
 
-def make_engine(url: str) -> AsyncEngine:
+
+def make_engine(url: str, keyring: Keyring | None = None) -> AsyncEngine:
+    """The engine, with the keyring its personal values are encrypted with (storage.encrypted).
+
+    Without a keyring, the database's key file is used (made on first use: storage.keyfile)."""
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
@@ -19,6 +26,7 @@ def make_engine(url: str) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    attach(engine, keyring if keyring is not None else file_keyring(url))
     return engine
 
 
@@ -27,6 +35,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA secure_delete=ON")  # erased values are overwritten, not left in free pages
     cur.close()
 
 

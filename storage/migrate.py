@@ -9,6 +9,8 @@ from alembic.config import Config
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.rekey import check_keys
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -19,16 +21,41 @@ def alembic_config(url: str = "") -> Config:
     return cfg
 
 
-def _upgrade(connection: Connection) -> None:
+def _upgrade(connection: Connection) -> bool:
+    """Upgrade to the newest schema; True when some migration ran."""
+    from alembic.runtime.migration import MigrationContext
+
+    before = MigrationContext.configure(connection).get_current_revision()
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")
+    return MigrationContext.configure(connection).get_current_revision() != before
 
 
 async def upgrade(engine: AsyncEngine) -> None:
-    """Bring the database to the newest schema (idempotent)."""
-    async with engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+    """Bring the database to the newest schema (idempotent), and check the data key opens it.
+
+    On SQLite, foreign keys are off while migrating: a migration that rebuilds a table others refer
+    to (batch mode) could not drop the old one otherwise; the pragma only acts outside a transaction.
+    After a migration, the write-ahead log is emptied into the file: the rows a migration rewrote
+    (plaintext encrypted by 0004) do not stay behind in it."""
+    async with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        migrated = False
+        if sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        try:
+            async with conn.begin():
+                migrated = await conn.run_sync(_upgrade)
+        finally:
+            if sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
+        if sqlite and migrated:
+            await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            await conn.commit()
+    await check_keys(engine)
 
 
 def _current(connection: Connection) -> tuple[str | None, str | None]:
@@ -52,3 +79,4 @@ async def ensure_schema(engine: AsyncEngine, embedded: bool) -> None:
         current, head = await conn.run_sync(_current)
     if current != head:
         raise SchemaOutdated(f"The database schema is at {current}, not {head}: run `hotline db upgrade`.")
+    await check_keys(engine)

@@ -5,9 +5,24 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    event,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm.attributes import get_history
 from sqlalchemy.types import TypeDecorator
+
+from storage.encrypted import EncryptedDate, EncryptedFloat, EncryptedJSON, EncryptedText, keyring_of
 
 
 def utcnow() -> datetime:
@@ -67,24 +82,30 @@ class Report(Base):
     sos: Mapped[bool] = mapped_column(default=False)
     submitted: Mapped[bool] = mapped_column(default=False)  # False while only an SOS with a form to come
     language: Mapped[str] = mapped_column(String(8))
-    profile_name: Mapped[str | None] = mapped_column(String(128))
+    # What the citizen gave is encrypted at rest (storage.encrypted); `city` stays plain (broadcast
+    # audiences filter on it). NIK, passport and phone are looked up by their keyed hashes.
+    profile_name: Mapped[str | None] = mapped_column(EncryptedText)
 
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(EncryptedFloat)
+    longitude: Mapped[float | None] = mapped_column(EncryptedFloat)
     location_at: Mapped[datetime | None]
     city: Mapped[str | None] = mapped_column(String(32))
-    place: Mapped[str | None] = mapped_column(Text)
+    place: Mapped[str | None] = mapped_column(EncryptedText)
     passport_status: Mapped[str | None] = mapped_column(String(24))
-    passport_number: Mapped[str | None] = mapped_column(String(16))
+    passport_number: Mapped[str | None] = mapped_column(EncryptedText)
     safety: Mapped[str | None] = mapped_column(String(24))
-    full_name: Mapped[str | None] = mapped_column(String(256))
-    birth_date: Mapped[date | None]
-    nik: Mapped[str | None] = mapped_column(String(16))
-    home_province: Mapped[str | None] = mapped_column(String(4))
-    phone: Mapped[str | None] = mapped_column(String(20))
-    family_contact: Mapped[str | None] = mapped_column(Text)
+    full_name: Mapped[str | None] = mapped_column(EncryptedText)
+    birth_date: Mapped[date | None] = mapped_column(EncryptedDate)
+    nik: Mapped[str | None] = mapped_column(EncryptedText)
+    home_province: Mapped[str | None] = mapped_column(EncryptedText)
+    phone: Mapped[str | None] = mapped_column(EncryptedText)
+    family_contact: Mapped[str | None] = mapped_column(EncryptedText)
     companions: Mapped[int | None] = mapped_column(Integer)
-    notes: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(EncryptedText)
+    nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    passport_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    erased_at: Mapped[datetime | None]  # the personal values were erased (the citizen's /delete, retention)
 
     # The case, as the duty officers work it
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -113,7 +134,7 @@ class ReportEvent(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     actor: Mapped[str] = mapped_column(String(64))  # "citizen", "officer:<id>", "system"
     kind: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    detail: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # may quote the citizen
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="events", lazy="raise")
@@ -126,7 +147,7 @@ class Conversation(Base):
 
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     step: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # the draft answers
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     # Ids of the messages in this chat (both sides), for deleting the conversation from the phone
     message_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -153,7 +174,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     kind: Mapped[str] = mapped_column(String(24))
     priority: Mapped[int] = mapped_column(Integer, default=5)  # 0 first
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON, default=dict)  # relays carry texts
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
     # pending -> sending -> sent | failed; held: waits for the citizen to write first
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
@@ -214,3 +235,39 @@ class BroadcastRecipient(Base):
     skipped: Mapped[str | None] = mapped_column(String(16))  # "blocked": unreachable, never queued
     answer: Mapped[str | None] = mapped_column(String(16))  # an option of the broadcast's preset
     answered_at: Mapped[datetime | None]  # when the current answer was given (a later press replaces it)
+
+
+LOOKUPS = (
+    ("nik", "nik", "nik_hash"),
+    ("passport", "passport_number", "passport_hash"),
+    ("phone", "phone", "phone_hash"),
+)
+
+
+def _hash_lookups(report: Report, connection: Connection, changed_only: bool) -> None:
+    """Keep the lookup hashes beside the values they stand for, made with the connection's first key."""
+    keyring = keyring_of(connection.dialect)
+    for kind, field, column in LOOKUPS:
+        if not changed_only or get_history(report, field).has_changes():
+            setattr(report, column, keyring.lookup(kind, getattr(report, field)))
+
+
+def _inserting(_mapper: Mapper[Report], connection: Connection, report: Report) -> None:
+    _hash_lookups(report, connection, changed_only=False)
+
+
+def _updating(_mapper: Mapper[Report], connection: Connection, report: Report) -> None:
+    _hash_lookups(report, connection, changed_only=True)
+
+
+event.listen(Report, "before_insert", _inserting)
+event.listen(Report, "before_update", _updating)
+
+
+class DataKeyUse(Base):
+    """The data keys this database holds values under: a start with a keyring missing one stops."""
+
+    __tablename__ = "data_keys"
+
+    key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.core.actions import InlineButton, InlineKeyboard
 from bot.flow.steps import BY_ID, option_label
 from bot.i18n import N_, Translator
@@ -80,6 +82,8 @@ def card_text(report: Report, contact_pref: str, t: Translator) -> str:
         lines.append(t(N_("📥 Taken by {officer}"), officer=report.assigned_name))
     if report.tags:
         lines.append("🏷 " + ", ".join(report.tags))
+    if report.erased_at is not None:
+        lines.append(t(N_("🗑 Personal data erased {when}"), when=t.datetime(report.erased_at)))
     return "\n".join(lines)
 
 
@@ -93,8 +97,9 @@ def card_keyboard(report: Report, t: Translator) -> InlineKeyboard:
     return InlineKeyboard((tuple(row),))
 
 
-def details_text(report: Report, t: Translator) -> str:
-    """Everything the citizen gave, for the officer who follows the case up (sent protected)."""
+def details_text(report: Report, t: Translator, alike: Sequence[Report] = ()) -> str:
+    """Everything the citizen gave, for the officer who follows the case up (sent protected), and the
+    other cases with the same NIK, passport or phone number (found by their lookup hashes)."""
     province = province_by_code(report.home_province or "")
     rows = [
         (N_("Name"), report.full_name),
@@ -108,6 +113,9 @@ def details_text(report: Report, t: Translator) -> str:
     ]
     lines = [f"📄 {report.reference}"]
     lines += [f"{t(label)}: {value if value not in (None, '') else '—'}" for label, value in rows]
+    if alike:
+        references = ", ".join(r.reference or "" for r in alike)
+        lines.append(t(N_("🔁 Same NIK, passport or phone number as: {references}"), references=references))
     return "\n".join(lines)
 
 

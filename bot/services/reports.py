@@ -1,14 +1,21 @@
-"""The rules of a report: creating it (SOS or sent), copying answers to it, triage, the event trail."""
+"""The rules of a report: creating it (SOS or sent), copying answers to it, triage, the event trail,
+erasing its personal data (the citizen's /delete, retention), and finding reports by NIK, passport
+number or phone (their keyed hashes: the values themselves are encrypted)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services.outbox.queue import FAILED, HELD, PENDING
 from bot.services.triage import priority
-from storage.models import Citizen, Report, ReportEvent
+from bot.validators import Invalid, normalise_phone, parse_passport_number
+from storage.encrypted import session_keyring
+from storage.models import Citizen, Conversation, OutboxMessage, Report, ReportEvent
 from storage.repositories import reports_of
 
 PERSONAL = (
@@ -16,6 +23,8 @@ PERSONAL = (
     "home_province", "phone", "family_contact", "companions", "notes", "profile_name",
 )  # fmt: skip
 ANSWERS = (*PERSONAL[:-1], "passport_status", "safety")
+QUOTES = ("text",)  # the keys of an event's detail or an outbox payload that quote someone's words
+ERASED = "erased"  # the error of an outbox row dropped because its case's personal data was erased
 
 
 def apply_answers(report: Report, fields: dict[str, Any], now: datetime) -> list[str]:
@@ -92,9 +101,69 @@ class Reports:
     async def erase(self, citizen: Citizen) -> None:
         """The citizen's own /delete: personal values go, the trail says it happened."""
         for report in await reports_of(self.session, citizen.id):
-            for key in PERSONAL:
-                setattr(report, key, None)
-            report.location_at = None
-            self.log(report, "citizen", "erased_by_citizen")
+            await self.wipe(report, "citizen", "erased_by_citizen")
         citizen.consent_at = None
         citizen.contact_pref = "any"
+
+    async def wipe(self, report: Report, actor: str, kind: str) -> None:
+        """Erase what the citizen gave and every text of the case: the report's personal values, the
+        words quoted in its trail and its outbox rows (an unsent relay is dropped), and a draft that
+        is still linked to it. The trail keeps what happened (kind, who, when), not what was said."""
+        for key in PERSONAL:
+            setattr(report, key, None)
+        report.location_at = None
+        report.erased_at = self.now
+        events = await self.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id))
+        for event in events:
+            if any(key in event.detail for key in QUOTES):
+                kept = {k: v for k, v in event.detail.items() if k not in QUOTES}
+                event.detail = {**kept, "erased": True}
+        rows = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.report_id == report.id))
+        for row in rows:
+            if not row.payload:
+                continue
+            row.payload = {}
+            if row.status in (PENDING, HELD):
+                row.status, row.error = FAILED, ERASED
+        drafts = await self.session.scalars(select(Conversation).where(Conversation.report_id == report.id))
+        for draft in drafts:
+            draft.step, draft.data, draft.report_id = "new", {}, None
+        self.log(report, actor, kind)
+
+
+def lookup_values(text: str) -> dict[str, str]:
+    """What a typed NIK, passport number or phone number may be, each as the hotline stores it."""
+    values: dict[str, str] = {}
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) == 16:
+        values["nik"] = digits
+    with contextlib.suppress(Invalid):
+        values["passport"] = parse_passport_number(text)
+    if len(digits) >= 8:
+        with contextlib.suppress(Invalid):
+            values["phone"] = normalise_phone(text)
+    return values
+
+
+async def find_reports(session: AsyncSession, text: str) -> list[Report]:
+    """The reports whose NIK, passport number or phone is the one typed, oldest first."""
+    keyring = session_keyring(session)
+    columns = {"nik": Report.nik_hash, "passport": Report.passport_hash, "phone": Report.phone_hash}
+    wanted = [
+        columns[kind].in_(keyring.lookups(kind, [value])) for kind, value in lookup_values(text).items()
+    ]
+    if not wanted:
+        return []
+    return list(await session.scalars(select(Report).where(or_(*wanted)).order_by(Report.id)))
+
+
+async def same_person(session: AsyncSession, report: Report) -> list[Report]:
+    """Other reports with this report's NIK, passport number or phone: likely the same person."""
+    keyring = session_keyring(session)
+    pairs = ((Report.nik_hash, "nik", report.nik), (Report.passport_hash, "passport", report.passport_number),
+             (Report.phone_hash, "phone", report.phone))  # fmt: skip
+    wanted = [column.in_(keyring.lookups(kind, [value])) for column, kind, value in pairs if value]
+    if not wanted:
+        return []
+    query = select(Report).where(or_(*wanted), Report.id != report.id).order_by(Report.id)
+    return list(await session.scalars(query))

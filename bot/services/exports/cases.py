@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.services.reports import find_reports
 from storage.models import Report
 
 # The case statuses, as stored; the citizen's /status wording for each is in bot.flow.commands.STATUS.
@@ -34,14 +35,18 @@ async def load_cases(
     statuses: Sequence[str] = (),
     tags: Sequence[str] = (),
     include_unsubmitted: bool = True,
+    find: str | None = None,
 ) -> list[Report]:
     """The cases in creation order, each with its citizen loaded.
 
     `statuses` and `tags` each keep a case that matches any one of them (empty: no filter);
-    `include_unsubmitted=False` leaves out SOS reports whose form has not been sent.
+    `include_unsubmitted=False` leaves out SOS reports whose form has not been sent; `find` keeps the
+    cases with that NIK, passport number or phone number (by their lookup hashes).
     """
     check_statuses(statuses)
     query = select(Report).options(selectinload(Report.citizen)).order_by(Report.id)
+    if find is not None:
+        query = query.where(Report.id.in_([r.id for r in await find_reports(session, find)]))
     if statuses:
         query = query.where(Report.status.in_(statuses))
     if not include_unsubmitted:

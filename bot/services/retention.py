@@ -1,0 +1,88 @@
+"""Retention: the personal data of a case closed more than HOTLINE_RETENTION_DAYS ago is erased.
+
+A case is closed when its status is no longer an open one (repatriated, closed, referred); it was
+closed when the last status change of its trail happened. Erasing is what the citizen's own /delete
+does (Reports.wipe): the values, the texts in the trail and the outbox, a linked draft; the trail
+records "erased_retention", without values. It runs in the bot now and then (`keep_erasing`) and as
+`hotline erase-expired`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.cards import OPEN_STATUSES, STATUSES
+from bot.services.reports import Reports
+from storage.models import Report, ReportEvent
+
+log = logging.getLogger(__name__)
+
+FINAL_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
+KIND = "erased_retention"
+EVERY = timedelta(hours=1)
+BATCH = 100
+
+
+async def expired(session: AsyncSession, now: datetime, days: int, limit: int = BATCH) -> list[Report]:
+    """Closed cases whose personal data is still there, closed more than `days` days before `now`."""
+    closed = (
+        select(ReportEvent.report_id, func.max(ReportEvent.at).label("at"))
+        .where(ReportEvent.kind == "status")
+        .group_by(ReportEvent.report_id)
+        .subquery()
+    )
+    query = (
+        select(Report)
+        .outerjoin(closed, closed.c.report_id == Report.id)
+        .where(
+            Report.status.in_(FINAL_STATUSES),
+            Report.erased_at.is_(None),
+            func.coalesce(closed.c.at, Report.updated_at) < now - timedelta(days=days),
+        )
+        .order_by(Report.id)
+        .limit(limit)
+    )
+    return list(await session.scalars(query))
+
+
+async def erase_expired(
+    sessions: async_sessionmaker[AsyncSession], prefix: str, now: datetime, days: int
+) -> int:
+    """Erase every expired case, a batch per unit of work; returns how many cases."""
+    erased = 0
+    while True:
+        async with sessions() as session, session.begin():
+            batch = await expired(session, now, days)
+            reports = Reports(session, prefix, now)
+            for report in batch:
+                await reports.wipe(report, "system", KIND)
+        erased += len(batch)
+        if len(batch) < BATCH:
+            return erased
+
+
+async def keep_erasing(
+    sessions: async_sessionmaker[AsyncSession],
+    prefix: str,
+    days: int,
+    clock: Callable[[], datetime],
+    stop: asyncio.Event,
+    every: timedelta = EVERY,
+) -> None:
+    """In the bot: erase what expired, at start and then every `every`, until `stop` is set."""
+    while not stop.is_set():
+        try:
+            count = await erase_expired(sessions, prefix, clock(), days)
+            if count:
+                log.info("retention: erased the personal data of %d closed cases", count)
+        except Exception:
+            log.exception("retention failed; it tries again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every.total_seconds())
