@@ -160,9 +160,26 @@ def commands_text(t: Translator) -> str:
             "/sos – if you are in danger now\n"
             "/language – Bahasa Indonesia or English\n"
             "/delete – delete your data\n"
+            "/hide – delete this chat from your phone\n"
             "/help – help"
         )
     )
+
+
+def hide_offer(t: Translator) -> Reply:
+    """The offer to delete the chat from the phone; the citizen chooses, nothing happens unasked."""
+    text = t(
+        N_(
+            "Do you want to delete this chat from your phone? Then someone who checks your phone will "
+            "not read it. But an empty chat can also look suspicious. Your report stays with the embassy.\n\n"
+            "Telegram lets me delete only the messages of the last 2 days. You can write /sos at any time."
+        )
+    )
+    buttons = (
+        (InlineButton(t(N_("🗑 Delete the chat")), "hide:yes"),),
+        (InlineButton(t(N_("Keep it")), "hide:no"),),
+    )
+    return Reply(text, InlineKeyboard(buttons))
 
 
 def ask(state: State, ctx: Context, t: Translator) -> tuple[State, list[Output]]:

@@ -1,12 +1,12 @@
-"""Commands a citizen types (/start, /help, /language, /cancel, /status, /update, /sos, /delete)."""
+"""Commands a citizen types (/start, /help, /language, /cancel, /status, /update, /sos, /delete, /hide)."""
 
 from __future__ import annotations
 
-from bot.core.actions import InlineButton, InlineKeyboard
-from bot.core.incoming import Incoming
+from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
+from bot.core.incoming import Incoming, Kind
 from bot.flow import engine
-from bot.flow.asking import ask, commands_text
-from bot.flow.model import Context, EraseMyData, GiveConsent, Notice, Outcome, Reply, State
+from bot.flow.asking import ask, commands_text, hide_offer
+from bot.flow.model import Context, EraseMyData, GiveConsent, Notice, Outcome, Reply, State, Wipe
 from bot.flow.steps import BY_ID
 from bot.i18n import N_, Catalogs, Translator
 
@@ -21,6 +21,20 @@ STATUS = {
     "referred": N_("passed to a partner organisation"),
 }
 IN_FORM = (*BY_ID, "summary", "change")
+SOS_BUTTONS = ("f:welcome:sos", "f:safe:sos")
+
+
+def is_sos(inp: Incoming) -> bool:
+    """An SOS in any of its forms: the /sos command, an SOS button, or the word SOS typed alone."""
+    if inp.kind is Kind.COMMAND:
+        return inp.command == "sos"
+    if inp.kind is Kind.BUTTON:
+        return inp.callback_data in SOS_BUTTONS
+    return inp.kind is Kind.TEXT and is_sos_word(inp.text)
+
+
+def is_sos_word(text: str | None) -> bool:
+    return text is not None and text.strip().strip("!.").strip().lower() == "sos"
 
 
 def yes_no(t: Translator, kind: str, yes: str) -> InlineKeyboard:
@@ -38,17 +52,16 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         new_state, out = ask(state, ctx, t)
         return Outcome(new_state, [Reply(t(N_("Let's continue where you stopped."))), *out])
     if name == "help":
-        return Outcome(state, [Reply(help_text(ctx, t))])
+        return again(state, Reply(help_text(ctx, t)), ctx, t)
     if name == "language":
         keyboard = InlineKeyboard(
             ((InlineButton("Bahasa Indonesia", "lang:id"),), (InlineButton("English", "lang:en"),))
         )
         return Outcome(state, [Reply(t(N_("Choose your language:")), keyboard)])
     if name == "sos":
-        if state.step in ("new", "welcome", "declined"):
-            # SOS before consent: an emergency overrides the form; the citizen asked for help.
-            return engine.sos(state.with_(step="new"), [], [GiveConsent()], ctx, t)
-        return engine.sos(state, [], [], ctx, t)
+        return sos_now(state, ctx, t)
+    if name == "hide":  # before the report too: someone who only opened the chat may want it gone
+        return Outcome(state, [hide_offer(t)])
     if state.step in ("new", "welcome", "declined"):
         return engine.restart(state, ctx, t)
     if name == "cancel":
@@ -56,7 +69,7 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
             return ask_cancel(state, t)
         return Outcome(state, [Reply(t(N_("There is nothing to cancel.")))])
     if name == "status":
-        return Outcome(state, [Reply(status_text(state, ctx, t))])
+        return again(state, Reply(status_text(state, ctx, t)), ctx, t)
     if name == "update":
         if not state.submitted:
             return Outcome(state, [Reply(t(N_("You can update your report after you send it.")))])
@@ -70,7 +83,23 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
     if name == "delete":
         text = t(N_("Delete all your data from the hotline? The embassy will no longer see your report."))
         return Outcome(state, [Reply(text, yes_no(t, "del", t(N_("Yes, delete my data"))))])
-    return Outcome(state, [Reply(t(N_("I do not know that command. Send /help to see what I can do.")))])
+    unknown = Reply(t(N_("I do not know that command. Send /help to see what I can do.")))
+    return again(state, unknown, ctx, t)
+
+
+def sos_now(state: State, ctx: Context, t: Translator) -> Outcome:
+    if state.step in ("new", "welcome", "declined"):
+        # SOS before consent: an emergency overrides the form; the citizen asked for help.
+        return engine.sos(state.with_(step="new"), [], [GiveConsent()], ctx, t)
+    return engine.sos(state, [], [], ctx, t)
+
+
+def again(state: State, reply: Reply, ctx: Context, t: Translator) -> Outcome:
+    """A command in the middle of the form: answer it, then put the open question back in front."""
+    if state.step not in IN_FORM:
+        return Outcome(state, [reply])
+    new_state, out = ask(state, ctx, t)
+    return Outcome(new_state, [reply, *out])
 
 
 def help_text(ctx: Context, t: Translator) -> str:
@@ -110,6 +139,17 @@ def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Cata
     if kind == "upd" and answer in ("location", "safety") and state.submitted:
         data = {**state.data, "_return": "done", "_mode": "update"}
         return Outcome(*ask(state.with_(step=answer, data=data), ctx, t))
+    if kind == "hide" and answer == "yes":
+        # the question message goes too: nothing is left to close or answer on screen
+        data = {k: v for k, v in state.data.items() if k not in ("_q", "_kb")}
+        if state.step in IN_FORM:
+            data["_wiped"] = True  # the open question is gone from the screen: ask it before reading
+        gone = Notice(t(N_("Deleted. Send /sos at any time if you are in danger.")))
+        if state.data.get("_kb"):  # a share button stays on screen after its message goes: take it off
+            return Outcome(state.with_(data=data), [gone, Reply(t(N_("✓ Noted.")), RemoveKeyboard()), Wipe()])
+        return Outcome(state.with_(data=data), [gone, Wipe()])
+    if kind == "hide" and answer == "no":
+        return Outcome(state, [Notice(t(N_("Alright, the chat stays as it is.")))])
     if kind in ("cx", "del") and answer == "no":
         new_state, out = ask(state, ctx, t)
         return Outcome(new_state, out)

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.core.incoming import Incoming, Kind
 from bot.flow import commands
-from bot.flow.asking import SKIP, ask, drop_reply_keyboard, sent_text, show
+from bot.flow.asking import SKIP, ask, drop_reply_keyboard, hide_offer, sent_text, show
 from bot.flow.model import (
     CitizenMessage,
     Close,
@@ -39,6 +39,8 @@ GROUP_FIELDS = {"location": ("latitude", "longitude", "city", "place"), "safety"
 
 def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[state.lang]
+    if inp.kind is Kind.TEXT and commands.is_sos_word(inp.text):
+        return commands.sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
     if state.step == "new" and inp.kind not in (Kind.BUTTON, Kind.COMMAND):
         return restart(state, ctx, t)
     if inp.kind is Kind.COMMAND:
@@ -47,14 +49,24 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
         return press(state, inp.callback_data or "", ctx, catalogs)
     if inp.kind is Kind.LIVE_LOCATION:
         return moved(state, inp)
+    if state.data.get("_wiped"):  # the chat was deleted: text now cannot answer a question not on screen
+        state = state.with_(data={k: v for k, v in state.data.items() if k != "_wiped"})
+        if inp.kind is not Kind.LOCATION:
+            return Outcome(*ask(state, ctx, t))
     if state.step in ("new", "declined"):
         return restart(state, ctx, t)
     if inp.kind is Kind.LOCATION and inp.location is not None:
+        if state.step == "welcome":  # nothing is kept before the citizen agrees
+            return problem(state, "choose", ctx, t)
         fields = {"latitude": inp.location.latitude, "longitude": inp.location.longitude}
         return located(state, fields, ctx, t)
-    if inp.kind is Kind.CONTACT and inp.contact is not None and state.step == "phone":
-        return typed(state, inp.contact.phone_number, ctx, t)
-    if inp.kind is Kind.TEXT and inp.text is not None:
+    if inp.kind is Kind.CONTACT and inp.contact is not None and state.step in ("phone", "family_contact"):
+        contact = inp.contact
+        text = contact.phone_number
+        if state.step == "family_contact":  # a shared contact card of a relative: their name and number
+            text = f"{contact.first_name} {contact.phone_number}".strip()
+        return typed(state, text, ctx, t)
+    if inp.kind is Kind.TEXT and inp.text is not None and inp.text.strip():
         return typed(state, inp.text.strip(), ctx, t)
     return problem(state, "unsupported", ctx, t)
 
@@ -89,8 +101,8 @@ def typed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
 
 
 def located(state: State, fields: dict[str, Any], ctx: Context, t: Translator) -> Outcome:
-    if state.step == "location":
-        return answered(state, BY_ID["location"], fields, t(N_("📍 Location received")), ctx, t)
+    if state.step in ("location", "place"):  # a pin answers "where" and makes "which place" moot
+        return answered(state, BY_ID[state.step], fields, t(N_("📍 Location received")), ctx, t)
     data = {**state.data, **fields}
     effects: list[Effect] = [PatchReport(fields, "location_shared")] if state.report_id else []
     thanks = Reply(t(N_("📍 Thank you, your location is saved.")))
@@ -185,6 +197,10 @@ def sos(state: State, before: list[Output], effects: list[Effect], ctx: Context,
     alert = [Reply(t(N_("🆘 The officers on duty have been alerted. If you can, send your location.")))]
     if ctx.phone:
         alert.append(Reply(t(N_("If you can call, the emergency number is {phone}."), phone=ctx.phone)))
+    if ctx.queued and state.step not in ("new", "welcome", "declined"):
+        # what the citizen wrote before the SOS still waits (services.flood): it must land on the
+        # questions it answers, so the step stays; a location sent later is taken at any step
+        return Outcome(state, [*before, *alert], [*effects, RecordSOS()])
     data = dict(state.data)
     back = state.step
     if back in ("welcome", "safe", "new", "declined"):
@@ -235,7 +251,8 @@ def answered(
 def summary_choice(state: State, choice: str, ctx: Context, t: Translator) -> Outcome:
     if choice == "send":
         done = state.with_(step="done", submitted=True)
-        return Outcome(*drop_reply_keyboard(done, [Reply(sent_text(state, t))], t), [Submit()])
+        new_state, out = drop_reply_keyboard(done, [Reply(sent_text(state, t))], t)
+        return Outcome(new_state, [*out, hide_offer(t)], [Submit()])
     if choice == "change":
         return Outcome(*ask(state.with_(step="change"), ctx, t))
     return commands.ask_cancel(state, t)

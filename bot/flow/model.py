@@ -51,6 +51,11 @@ class Notice:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class Wipe:
+    """Delete the chat's messages (both sides) from the citizen's phone, those Telegram still allows."""
+
+
 # Effects: what the handler must do in storage. The flow itself never touches the database.
 @dataclass(frozen=True, slots=True)
 class SetLanguage:
@@ -107,7 +112,7 @@ Effect = (
     | CitizenMessage
     | EraseMyData
 )
-Output = Reply | Close | Notice
+Output = Reply | Close | Notice | Wipe
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,7 @@ class Context:
     retention_days: int
     reference: str | None = None  # the case reference, once there is one
     status: str | None = None  # the case status, for /status
+    queued: bool = False  # an SOS passed this chat's slowed messages, which still wait their turn
 
 
 @dataclass(slots=True)

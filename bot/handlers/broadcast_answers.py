@@ -3,6 +3,7 @@ replaces it) and thanked with a pop-up, without touching their report conversati
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -14,6 +15,8 @@ from bot.core.port import BotPort
 from bot.i18n import N_, Catalogs, pick_language
 from bot.services.broadcasts import parse_answer, record
 from bot.services.broadcasts.presets import ANSWER_PREFIX
+
+log = logging.getLogger(__name__)
 
 
 class BroadcastAnswers:
@@ -35,6 +38,7 @@ class BroadcastAnswers:
             async with self.sessions() as session, session.begin():
                 recorded = await record(session, inp.user_id, parsed[0], parsed[1], self.clock())
         if recorded is None:
+            log.warning("refused broadcast answer %r from user %s", inp.callback_data, inp.user_id)
             t = self.catalogs[pick_language(None, inp.language_code)]
             notice = t(N_("This button is no longer active."))
         else:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, cast
 
+from sqlalchemy import CursorResult, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.actions import Action, AnswerCallback, EditMessage, SendMessage
+from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMessage, SendMessage
 from bot.core.incoming import Incoming, Kind
-from bot.core.port import BotPort
+from bot.core.port import BotPort, DeliveryError
 from bot.flow.engine import advance
 from bot.flow.model import (
     CitizenMessage,
@@ -29,15 +31,22 @@ from bot.flow.model import (
     SetLanguage,
     State,
     Submit,
+    Wipe,
 )
-from bot.i18n import Catalogs, pick_language
+from bot.i18n import N_, Catalogs, pick_language
 from bot.services.alerts import Alerts, AlertSettings
-from bot.services.outbox import release_held
+from bot.services.outbox import queued, release_held
 from bot.services.reports import Reports
+from bot.services.seen import seen_before
+from storage.locks import lock_chat
 from storage.models import Citizen, Conversation, Report
 from storage.repositories import citizen_by_user, conversation, report
 
+log = logging.getLogger(__name__)
 KEEP_MESSAGE_IDS = 300
+# Telegram deletes messages younger than 48 hours; a small margin for the clocks and the way there
+DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)
+DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +75,11 @@ class CitizenHandler:
         self.alerts = alerts
         self.wake = wake
 
-    async def handle(self, inp: Incoming, port: BotPort) -> None:
+    async def handle(self, inp: Incoming, port: BotPort, ahead: bool = False) -> None:
+        """`ahead`: an SOS handled before earlier messages of the chat that wait their turn (flood)."""
         now = self.clock()
         async with self.sessions() as session, session.begin():
+            await lock_chat(session, inp.chat_id)  # another worker handling this chat: wait for its commit
             citizen = await citizen_by_user(session, inp.user_id)
             if citizen is None:
                 citizen = Citizen(telegram_user_id=inp.user_id, chat_id=inp.chat_id, created_at=now)
@@ -95,23 +106,42 @@ class CitizenHandler:
                 retention_days=self.mission.retention_days,
                 reference=linked.reference if linked else None,
                 status=linked.status if linked else None,
+                queued=ahead,
             )
             outcome = advance(state, inp, ctx, self.catalogs)
             reports = Reports(session, self.mission.prefix, now)
             alerts = Alerts(session, self.alerts, now)
             linked = await self._apply(outcome, inp, citizen, linked, reports, alerts, now)
-            if citizen.contact_pref == "on_reply":
-                await release_held(session, inp.chat_id, now)  # they wrote: what waited for them may go
+            # they wrote: what waited for them may go now (also if they have since said "any")
+            with session.no_autoflush:  # the conversation is written once, at the commit
+                released = await release_held(session, inp.chat_id, now)
+            wake = released > 0 or queued(session)
             conv.step = outcome.state.step
             conv.data = outcome.state.data
             conv.report_id = linked.id if linked and outcome.state.step != "new" else None
-            if inp.message_id is not None:
-                remember(conv, [inp.message_id])
+            if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
+                remember(conv, [inp.message_id], now)
+            wiping = any(isinstance(o, Wipe) for o in outcome.out)
+            wipe = forget_deletable(conv, now) if wiping else []
             reference = linked.reference if linked else ""
-        self.wake()
+        if wake:  # only for rows of its own: under a surge, a look per update would cost the sender
+            self.wake()
         sent, question = await self._send(outcome, inp, port, reference or "")
+        if wiping:  # what was just sent (taking a keyboard off) goes with the rest
+            await delete_from_phone(port, inp.chat_id, sorted({*wipe, *sent}))
+            sent = []
         if sent:
-            await self._remember_sent(inp.chat_id, sent, question)
+            await self.remember_sent(inp.chat_id, sent, question, known=conv)
+
+    async def slow_notice(self, inp: Incoming, port: BotPort) -> None:
+        """The one notice of a flood (services.flood): everything will be read, a little slower."""
+        async with self.sessions() as session:
+            citizen = await citizen_by_user(session, inp.user_id)
+        t = self.catalogs[pick_language(citizen.language if citizen else None, inp.language_code)]
+        text = t(N_("You are writing very fast. I read every message in turn: please wait a moment."))
+        message_id = await port.perform(SendMessage(inp.chat_id, text))
+        if message_id is not None:
+            await self.remember_sent(inp.chat_id, [message_id], None)
 
     async def _apply(
         self,
@@ -198,30 +228,71 @@ class CitizenHandler:
             await port.perform(AnswerCallback(inp.callback_id))
         return sent, question
 
-    async def _remember_sent(self, chat_id: int, sent: list[int], question: int | None) -> None:
+    async def remember_sent(
+        self, chat_id: int, sent: list[int], question: int | None, known: Conversation | None = None
+    ) -> None:
+        """Store the ids of the messages just sent. `known`: the conversation as this update committed
+        it; when nothing changed it since, one UPDATE writes it back (no read: a surge's every answer
+        pays this), else it is read again and changed."""
         async with self.sessions() as session, session.begin():
+            if known is not None and await write_back(session, known, sent, question, self.clock()):
+                return
+            await lock_chat(session, chat_id)
             conv = await conversation(session, chat_id)
             if conv is None:
                 return
             if question is not None:
                 conv.data = {**conv.data, "_q": question}
-            remember(conv, sent)
+            remember(conv, sent, self.clock())
 
 
-def remember(conv: Conversation, ids: list[int]) -> None:
-    """Keep the ids of the chat's messages (both sides) for deleting the conversation later."""
+async def write_back(
+    session: AsyncSession, known: Conversation, sent: list[int], question: int | None, now: datetime
+) -> bool:
+    """The conversation with the sent ids, if its row is still as `known` (same updated_at)."""
+    data = {**known.data, "_q": question} if question is not None else known.data
+    ids = {**known.message_ids}
+    if sent:
+        stamp = int(now.timestamp())
+        ids["ids"] = (list(ids.get("ids", [])) + [[i, stamp] for i in sent])[-KEEP_MESSAGE_IDS:]
+    result = await session.execute(
+        update(Conversation)
+        .where(Conversation.chat_id == known.chat_id, Conversation.updated_at == known.updated_at)
+        .values(data=data, message_ids=ids, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(cast(CursorResult[Any], result).rowcount) == 1
+
+
+def remember(conv: Conversation, ids: list[int], at: datetime) -> None:
+    """Keep the ids of the chat's messages (both sides), with when they were sent, for deleting the
+    conversation from the phone later (services: /hide). Stored as [id, unix seconds] pairs."""
     if not ids:
         return
     known = list(conv.message_ids.get("ids", []))
-    conv.message_ids = {**conv.message_ids, "ids": (known + ids)[-KEEP_MESSAGE_IDS:]}
+    stamp = int(at.timestamp())
+    conv.message_ids = {**conv.message_ids, "ids": (known + [[i, stamp] for i in ids])[-KEEP_MESSAGE_IDS:]}
 
 
-def seen_before(conv: Conversation, update_id: int | None) -> bool:
-    """Update ids grow; one not above the last handled in this chat was handled already."""
-    if update_id is None:
-        return False
-    last = conv.message_ids.get("update")
-    if isinstance(last, int) and update_id <= last:
-        return True
-    conv.message_ids = {**conv.message_ids, "update": update_id}
-    return False
+def forget_deletable(conv: Conversation, now: datetime) -> list[int]:
+    """The remembered ids Telegram still lets the bot delete (under 48 hours old); all are forgotten.
+    An id stored without its time (by an earlier version) is tried: deleteMessages skips what it cannot."""
+    oldest = (now - DELETE_WINDOW).timestamp()
+    young: list[int] = []
+    for item in conv.message_ids.get("ids", []):
+        if isinstance(item, int):
+            young.append(item)
+        elif isinstance(item, list) and len(item) == 2 and item[1] >= oldest:
+            young.append(int(item[0]))
+    conv.message_ids = {**conv.message_ids, "ids": []}
+    return sorted(set(young))
+
+
+async def delete_from_phone(port: BotPort, chat_id: int, ids: list[int]) -> None:
+    """deleteMessages in batches of 100; a batch Telegram refuses does not stop the others."""
+    for start in range(0, len(ids), DELETE_BATCH):
+        batch = tuple(ids[start : start + DELETE_BATCH])
+        try:
+            await port.perform(DeleteMessages(chat_id, batch))
+        except DeliveryError as exc:
+            log.warning("chat %s: %d message(s) could not be deleted: %s", chat_id, len(batch), exc)

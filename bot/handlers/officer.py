@@ -18,6 +18,7 @@ from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import details_text
 from bot.services.cases import Cases
 from bot.services.outbox import enqueue
+from bot.services.reports import same_person
 from bot.services.roles import Roles
 from storage.models import CaseMessage, Citizen, Report
 
@@ -69,8 +70,8 @@ class OfficerHandler:
         if inp.kind is Kind.COMMAND and inp.command not in OFFICER_COMMANDS:
             return
         allowed = await self.desk.roles.is_officer(inp.user_id, port)
-        if inp.kind is Kind.BUTTON and not in_group and not self.desk.roles.is_staff(inp.user_id):
-            allowed = False  # a card's buttons work in the officer group, or for staff in private
+        if not in_group and not self.desk.roles.is_staff(inp.user_id):
+            allowed = False  # cards' buttons and case commands: in the officer group, or staff in private
         if not allowed:
             log.warning(
                 "refused %s %r from user %s in chat %s",
@@ -112,7 +113,7 @@ class OfficerHandler:
                     changed = cases.take(report, inp.user_id, inp.user_name or str(inp.user_id))
                     notice = t(N_("The case is yours: {reference}."), reference=report.reference)
                 else:
-                    details, notice = details_text(report, t), ""
+                    details, notice = details_text(report, t, await same_person(session, report)), ""
                 if changed:
                     await Alerts(session, self.desk.alerts, now).changed(report)
         if inp.callback_id:

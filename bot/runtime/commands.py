@@ -13,6 +13,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("sos", N_("If you are in danger now")),
     ("language", N_("Bahasa Indonesia or English")),
     ("delete", N_("Delete your data")),
+    ("hide", N_("Delete this chat from your phone")),
     ("help", N_("How the hotline works")),
     ("cancel", N_("Stop the report and delete your answers")),
 )
