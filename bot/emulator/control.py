@@ -122,6 +122,25 @@ async def _fault(emu: Emulator, body: Body) -> Any:
     return True
 
 
+async def _storm(emu: Emulator, body: Body) -> Any:
+    emu.fault_storm(
+        seconds=float(body["seconds"]),
+        rate=float(body["rate"]),
+        methods=[str(m) for m in body.get("methods", ["*"])],
+        faults=list(body.get("faults", [{"kind": "error", "code": 500}])),
+        seed=body.get("seed"),
+    )
+    return True
+
+
+async def _raw_update(emu: Emulator, body: Body) -> Any:
+    update = body["update"]
+    if not isinstance(update, dict):
+        raise ValueError("update must be a JSON object")
+    chat_id = body.get("chat_id")
+    return emu.queue_raw_update(update, int(chat_id) if chat_id is not None else None)
+
+
 async def _reset(emu: Emulator, body: Body) -> Any:
     emu.reset()
     return True
@@ -146,6 +165,7 @@ async def _stats(emu: Emulator, body: Body) -> Any:
         "calls": [[c.method, c.status] for c in calls],
         "counts": counts,
         "errors_sent": {str(code): n for code, n in emu.errors_sent.items()},
+        "faults_injected": dict(emu.faults_injected),
         "callback_answers": emu.callback_answers,
         "commands": emu.commands,
         "pending_updates": emu.pending_updates,
@@ -166,6 +186,8 @@ _POST: dict[str, Route] = {
     "unblock": _unblock,
     "group": _group,
     "fault": _fault,
+    "storm": _storm,
+    "raw_update": _raw_update,
     "reset": _reset,
     "limits": _limits,
     "advance": _advance,

@@ -1,8 +1,13 @@
-"""Injected faults: the next `count` calls of a method fail in a chosen way."""
+"""Injected faults: the next `count` calls of a method fail in a chosen way; or, for a while, a share
+of the calls of some methods fail at random (a storm: a flaky network, an overloaded Telegram)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.emulator.errors import ApiError, default_description
 
@@ -30,9 +35,27 @@ class Fault:
         return ApiError(self.code, description, retry_after=retry_after)
 
 
+@dataclass(slots=True)
+class Storm:
+    """Until `until` (the emulator's monotonic clock), each call of `methods` ("*": any) fails with
+    probability `rate`, as one of `faults` picked at random (each used as a template; counts ignored)."""
+
+    methods: tuple[str, ...]
+    rate: float
+    until: float
+    faults: tuple[Fault, ...]
+    rng: random.Random = field(default_factory=random.Random)
+
+    def matches(self, method: str) -> bool:
+        return any(m == "*" or m.lower() == method.lower() for m in self.methods)
+
+
 class FaultBook:
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._faults: list[Fault] = []
+        self._storms: list[Storm] = []
+        self._clock = clock
+        self.injected: Counter[str] = Counter()  # "<method>:<kind>[:<code>]" -> faults given out
 
     def add(self, fault: Fault) -> None:
         if fault.kind not in FAULT_KINDS:
@@ -41,8 +64,24 @@ class FaultBook:
             raise ValueError("fault count must be at least 1")
         self._faults.append(fault)
 
+    def add_storm(self, storm: Storm) -> None:
+        if not 0.0 <= storm.rate <= 1.0:
+            raise ValueError("a storm's rate is a probability, from 0 to 1")
+        if not storm.faults or any(f.kind not in FAULT_KINDS for f in storm.faults):
+            raise ValueError(f"a storm needs faults of the kinds {FAULT_KINDS}")
+        self._storms.append(storm)
+
     def take(self, method: str) -> Fault | None:
-        """The first fault for this call, used up by it."""
+        """The first fault for this call, used up by it; else maybe one from a storm."""
+        found = self._counted(method)
+        if found is None:
+            found = self._from_storm(method)
+        if found is not None:
+            code = f":{found.code}" if found.kind == "error" else ""
+            self.injected[f"{method}:{found.kind}{code}"] += 1
+        return found
+
+    def _counted(self, method: str) -> Fault | None:
         for fault in self._faults:
             if fault.matches(method):
                 fault.count -= 1
@@ -51,8 +90,23 @@ class FaultBook:
                 return fault
         return None
 
+    def _from_storm(self, method: str) -> Fault | None:
+        now = self._clock()
+        self._storms = [s for s in self._storms if s.until > now]
+        for storm in self._storms:
+            if storm.matches(method) and storm.rng.random() < storm.rate:
+                return storm.rng.choice(storm.faults)
+        return None
+
+    @property
+    def storming(self) -> bool:
+        now = self._clock()
+        return any(s.until > now for s in self._storms)
+
     def clear(self) -> None:
         self._faults.clear()
+        self._storms.clear()
+        self.injected.clear()
 
     def pending(self) -> list[Fault]:
         return list(self._faults)

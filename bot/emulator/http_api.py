@@ -69,7 +69,10 @@ class BotApi:
 
     def _close(self, slot: tuple[list[Call], int], params: dict[str, Any], status: int) -> None:
         calls, index = slot
-        calls[index] = Call(calls[index].method, params, status)
+        call = calls[index] = Call(calls[index].method, params, status)
+        if status == 200:
+            for listener in self.st.listeners:
+                listener(call)
         if status >= 400:
             self.st.errors_sent[status] += 1
 

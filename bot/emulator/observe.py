@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from bot.emulator.faults import Fault
+from bot.emulator.faults import Fault, Storm
 from bot.emulator.models import webhook_info
 from bot.emulator.state import Call, EmulatorState, TranscriptEntry
 
@@ -39,6 +40,12 @@ class Inspection:
     @property
     def calls(self) -> list[Call]:
         return list(self._st.calls)
+
+    def listen(self, listener: Callable[[Call], None]) -> Callable[[], None]:
+        """Call `listener` with every Bot API call answered successfully, as it is answered (the
+        benchmarks time the bot's answers this way); returns a function that stops listening."""
+        self._st.listeners.append(listener)
+        return lambda: self._st.listeners.remove(listener)
 
     def count(self, method: str, status: int | None = None) -> int:
         """How many calls of a method were received (optionally: answered with this status)."""
@@ -74,6 +81,35 @@ class Inspection:
     ) -> None:
         """The next `count` calls of `method` ("*": any) fail: error answer, hang, or dropped connection."""
         self._st.faults.add(Fault(method, count, kind, code, description, retry_after, hang_seconds))
+
+    def fault_storm(
+        self,
+        seconds: float,
+        rate: float,
+        methods: Iterable[str] = ("*",),
+        faults: Iterable[Mapping[str, Any]] = ({"kind": "error", "code": 500},),
+        seed: int | None = None,
+    ) -> None:
+        """For `seconds`, each call of `methods` fails with probability `rate`, as one of `faults`
+        (dicts of inject_fault's arguments: kind, code, description, retry_after, hang_seconds)."""
+        templates = tuple(
+            Fault(
+                "*", 1, str(f.get("kind", "error")), int(f.get("code", 500)), f.get("description"),
+                f.get("retry_after"), float(f.get("hang_seconds", 30.0)),
+            )
+            for f in faults
+        )  # fmt: skip
+        until = self._st.monotonic() + seconds
+        self._st.faults.add_storm(Storm(tuple(methods), rate, until, templates, random.Random(seed)))
+
+    @property
+    def faults_injected(self) -> Counter[str]:
+        """Faults given out so far, by "<method>:<kind>[:<code>]" (counted and storm faults alike)."""
+        return Counter(self._st.faults.injected)
+
+    def queue_raw_update(self, body: Mapping[str, Any], chat_id: int | None = None) -> int:
+        """Any JSON object as the bot's next update (the emulator only sets update_id); its update_id."""
+        return self._st.updates.add_raw(dict(body), chat_id).update_id
 
     def advance(self, seconds: float) -> None:
         """Moves the emulator's clock forward (message ages, rate limit windows)."""

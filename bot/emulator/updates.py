@@ -18,8 +18,11 @@ class PendingUpdate:
     kind: str  # "message", "edited_message", "callback_query", "my_chat_member"
     payload: dict[str, Any]
     chat_id: int | None  # updates of one chat are delivered one at a time, in order
+    raw: dict[str, Any] | None = None  # a raw update as given (tests of malformed updates)
 
     def to_dict(self) -> dict[str, Any]:
+        if self.raw is not None:
+            return {"update_id": self.update_id, **copy.deepcopy(self.raw)}
         return {"update_id": self.update_id, self.kind: copy.deepcopy(self.payload)}
 
 
@@ -48,6 +51,17 @@ class UpdateQueue:
         if not self.wants(kind):
             return None
         update = PendingUpdate(self._next_id, kind, copy.deepcopy(payload), chat_id)
+        self._next_id += 1
+        self._pending.append(update)
+        self.created.append(update)
+        self.notify()
+        return update
+
+    def add_raw(self, body: dict[str, Any], chat_id: int | None = None) -> PendingUpdate:
+        """Queue any JSON object as an update, unchecked and unfiltered (only update_id is set here, as
+        Telegram always sets it): a test's way to hand the bot missing fields, wrong types, unknown kinds."""
+        raw = {k: v for k, v in body.items() if k != "update_id"}
+        update = PendingUpdate(self._next_id, "raw", {}, chat_id, copy.deepcopy(raw))
         self._next_id += 1
         self._pending.append(update)
         self.created.append(update)

@@ -18,9 +18,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
 from aiogram.methods import GetUpdates
 from aiogram.types import BotCommand, TelegramObject, Update
+from aiogram.types.update import UpdateTypeLookupError
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.runtime.aiogram_models import response_models
 from bot.runtime.aiogram_port import AiogramPort, telegram_errors
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
 from bot.runtime.commands import Menu
@@ -40,6 +42,8 @@ class AiogramRuntime:
         poll_seconds: int = POLL_SECONDS,
     ) -> None:
         api = TelegramAPIServer.from_base(settings.telegram_api)
+        self._responses = response_models()  # built once, kept: see aiogram_models
+        logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # not a line for every update
         self.bot = Bot(settings.require_token(), session=AiohttpSession(api=api, timeout=request_timeout))
         self.port = AiogramPort(self.bot)
         self.dispatch = Dispatch(hotline, self.port)
@@ -79,6 +83,13 @@ class AiogramRuntime:
         await self._feed(parsed)
 
     async def _feed(self, update: Update) -> None:
+        try:
+            kind: str | None = update.event_type
+        except UpdateTypeLookupError:
+            kind = None
+        if kind not in ALLOWED_UPDATES:
+            log.warning("Update %s skipped: not a kind the hotline takes (%s)", update.update_id, kind)
+            return
         try:
             await self.dp.feed_update(self.bot, update)
         except Exception:

@@ -1,12 +1,15 @@
 """Telegram's update (as a plain dict, the Bot API's own JSON shape) -> the core's `Incoming` value.
 
 Both runtimes hand the update their framework parsed back here as a dict, so the two behave the
-same way. A malformed update raises `MalformedUpdate`; an update the core does not take (an edited
-text, a service message, a channel post, an unknown kind) gives None.
+same way. A malformed update raises `MalformedUpdate`: a field missing or of the wrong type, or a
+value Telegram never sends (a text over 4,096 characters, callback data over 64 bytes, an id beyond
+64 bits, a position off the globe, no kind of update the Bot API knows). An update the core does not
+take (an edited text, a service message, a channel post, a member change) gives None.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -22,6 +25,19 @@ SERVICE_KEYS = (
     "forum_topic_reopened", "video_chat_started", "video_chat_ended", "video_chat_scheduled",
     "video_chat_participants_invited", "users_shared", "chat_shared", "boost_added",
 )  # fmt: skip
+
+
+UPDATE_KINDS = frozenset({
+    "message", "edited_message", "channel_post", "edited_channel_post", "business_connection",
+    "business_message", "edited_business_message", "deleted_business_messages", "message_reaction",
+    "message_reaction_count", "inline_query", "chosen_inline_result", "callback_query", "shipping_query",
+    "pre_checkout_query", "purchased_paid_media", "poll", "poll_answer", "my_chat_member", "chat_member",
+    "chat_join_request", "chat_boost", "removed_chat_boost",
+})  # fmt: skip
+MAX_TEXT = 4096  # Telegram's limit for a message text
+MAX_CAPTION = 4096  # captions are shorter (1,024; 4,096 for premium users)
+MAX_CALLBACK_BYTES = 64
+MAX_ID = 2**63  # ids are 64-bit integers (Telegram's fit in 52 bits)
 
 
 class MalformedUpdate(ValueError):
@@ -40,6 +56,8 @@ def to_incoming(update: Mapping[str, Any], bot_username: str | None = None) -> I
     callback = _opt_map(update, "callback_query")
     if callback is not None:
         return _callback(callback, update_id)
+    if not UPDATE_KINDS.intersection(update):
+        raise MalformedUpdate(f"no kind of update the Bot API knows: {sorted(update)[:5]}")
     return None
 
 
@@ -50,13 +68,13 @@ def _message(msg: Mapping[str, Any], update_id: int | None, bot_username: str | 
     location = _location(msg)
     if location is not None:
         return Incoming(Kind.LOCATION, location=location, **base)
-    text = _opt_str(msg, "text")
+    text = _opt_str(msg, "text", MAX_TEXT)
     if text is not None:
         parsed = parse_command(text, bot_username)
         if parsed is not None:
             return Incoming(Kind.COMMAND, text=text, command=parsed[0], args=parsed[1], **base)
         return Incoming(Kind.TEXT, text=text, **base)
-    caption = _opt_str(msg, "caption")
+    caption = _opt_str(msg, "caption", MAX_CAPTION)
     contact = _opt_map(msg, "contact")
     if contact is not None:
         found = Contact(
@@ -92,6 +110,9 @@ def _callback(cb: Mapping[str, Any], update_id: int | None) -> Incoming:
     user_id = _req_int(user, "id")
     msg = _opt_map(cb, "message")
     chat = _req_map(msg, "chat") if msg is not None else None
+    data = _opt_str(cb, "data")
+    if data is not None and len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise MalformedUpdate("callback data is longer than 64 bytes")
     return Incoming(
         Kind.BUTTON,
         chat_id=_req_int(chat, "id") if chat is not None else user_id,
@@ -100,7 +121,7 @@ def _callback(cb: Mapping[str, Any], update_id: int | None) -> Incoming:
         update_id=update_id,
         message_id=_opt_int(msg, "message_id") if msg is not None else None,
         thread_id=_opt_int(msg, "message_thread_id") if msg is not None else None,
-        callback_data=_opt_str(cb, "data"),
+        callback_data=data,
         callback_id=_req_str(cb, "id"),
         **_person(user),
     )
@@ -138,12 +159,10 @@ def _location(msg: Mapping[str, Any]) -> Location | None:
     loc = _opt_map(msg, "location")
     if loc is None:
         return None
-    return Location(
-        _req_float(loc, "latitude"),
-        _req_float(loc, "longitude"),
-        _opt_int(loc, "live_period"),
-        _opt_float(loc, "horizontal_accuracy"),
-    )
+    latitude, longitude = _req_float(loc, "latitude"), _req_float(loc, "longitude")
+    if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
+        raise MalformedUpdate("location is off the globe")
+    return Location(latitude, longitude, _opt_int(loc, "live_period"), _opt_float(loc, "horizontal_accuracy"))
 
 
 def parse_command(text: str, bot_username: str | None = None) -> tuple[str, str] | None:
@@ -175,13 +194,15 @@ def _req_map(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
-def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
+def _opt_str(data: Mapping[str, Any], key: str, longest: int | None = None) -> str | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, str):
-        return _plain(value)
-    raise MalformedUpdate(f"{key} is not a string")
+    if not isinstance(value, str):
+        raise MalformedUpdate(f"{key} is not a string")
+    if longest is not None and len(value) > longest:
+        raise MalformedUpdate(f"{key} is longer than Telegram allows ({len(value)} characters)")
+    return _plain(value)
 
 
 def _req_str(data: Mapping[str, Any], key: str) -> str:
@@ -195,9 +216,11 @@ def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return int(value)
-    raise MalformedUpdate(f"{key} is not an integer")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise MalformedUpdate(f"{key} is not an integer")
+    if not -MAX_ID < value < MAX_ID:
+        raise MalformedUpdate(f"{key} is beyond 64 bits")
+    return int(value)
 
 
 def _req_int(data: Mapping[str, Any], key: str) -> int:
@@ -211,9 +234,15 @@ def _opt_float(data: Mapping[str, Any], key: str) -> float | None:
     value = data.get(key)
     if value is None:
         return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise MalformedUpdate(f"{key} is not a number")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise MalformedUpdate(f"{key} is not a number")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise MalformedUpdate(f"{key} is not a finite number")
+    return number
 
 
 def _req_float(data: Mapping[str, Any], key: str) -> float:

@@ -14,7 +14,8 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, TypeHandler, Updater
+from telegram.ext import Application, ExtBot, TypeHandler, Updater
+from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
@@ -28,6 +29,45 @@ log = logging.getLogger(__name__)
 STOP_SECONDS = 5.0
 
 
+class LenientBot(ExtBot[None]):
+    """PTB's bot, except that one update it cannot read does not fail the whole getUpdates batch.
+
+    PTB parses a batch at once; one bad update fails it, and its Updater then asks for the same
+    offset again, forever: the hotline would hear nothing more. Here the batch is read again update by
+    update, and an unreadable one is logged and handed on as a bare update id (the Dispatch rejects
+    it, and the offset moves past it)."""
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        try:
+            return await super().get_updates(*args, **kwargs)
+        except TelegramError:
+            raise
+        except Exception:
+            allowed = kwargs.get("allowed_updates")
+            data = {"offset": kwargs.get("offset"), "timeout": 0, "allowed_updates": allowed}
+            items = await self._post("getUpdates", data)
+        found: list[Update] = []
+        for item in items if isinstance(items, list) else []:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            try:
+                parsed = Update.de_json(item, self)
+            except Exception as exc:
+                log.warning("Update %r skipped, PTB cannot read it: %s", update_id, exc)
+                if not isinstance(update_id, int):
+                    continue
+                parsed = Update(update_id)
+            if parsed is not None:
+                found.append(parsed)
+        return tuple(found)
+
+
+def _request(timeout: float, pool: int) -> HTTPXRequest:
+    return HTTPXRequest(
+        connection_pool_size=pool, connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout,
+        pool_timeout=timeout, media_write_timeout=timeout,
+    )  # fmt: skip
+
+
 class PtbRuntime:
     def __init__(
         self,
@@ -38,25 +78,15 @@ class PtbRuntime:
         poll_seconds: int = POLL_SECONDS,
     ) -> None:
         api = settings.telegram_api.rstrip("/")
-        t = request_timeout
-        self.app = (
-            Application.builder()
-            .token(settings.require_token())
-            .base_url(f"{api}/bot")
-            .base_file_url(f"{api}/file/bot")
-            .connect_timeout(t)
-            .read_timeout(t)
-            .write_timeout(t)
-            .media_write_timeout(t)
-            .pool_timeout(t)
-            .get_updates_connect_timeout(t)
-            .get_updates_read_timeout(t)
-            .get_updates_write_timeout(t)
-            .get_updates_pool_timeout(t)
-            .get_updates_connection_pool_size(2)  # a spare for the offset confirmation on stop
-            .job_queue(None)
-            .build()
-        )  # no rate limiter and no retries: the core sees every 429
+        bot = LenientBot(
+            settings.require_token(),
+            base_url=f"{api}/bot",
+            base_file_url=f"{api}/file/bot",
+            request=_request(request_timeout, 256),
+            get_updates_request=_request(request_timeout, 2),  # a spare for the offset confirmation on stop
+        )
+        # no rate limiter and no retries: the core sees every 429
+        self.app = Application.builder().bot(bot).job_queue(None).build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self.port = PtbPort(self.app.bot)

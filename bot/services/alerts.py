@@ -50,12 +50,14 @@ class Alerts:
             report_id=report.id, now=self.now,
         )  # fmt: skip
 
-    async def _pending(self, report: Report, kind: str) -> bool:
+    async def _pending(
+        self, report: Report, kind: str, statuses: tuple[str, ...] = ("pending", "sending")
+    ) -> bool:
         found = await self.session.execute(
             select(OutboxMessage.id).where(
                 OutboxMessage.report_id == report.id,
                 OutboxMessage.kind == kind,
-                OutboxMessage.status.in_(("pending", "sending")),
+                OutboxMessage.status.in_(statuses),
             )
         )
         return found.first() is not None
@@ -76,7 +78,7 @@ class Alerts:
         """The card says something new: one pending edit is enough, it renders the newest state."""
         if report.card_message_id is None and await self._pending(report, "card"):
             return  # the card is not posted yet; it will show the newest state when it is
-        if not await self._pending(report, "card_edit"):
+        if not await self._pending(report, "card_edit", ("pending",)):  # one being sent shows an older state
             await self._add("card_edit", report, 4)
 
     async def moved(self, report: Report) -> None:
