@@ -25,6 +25,7 @@ class Dispatch:
         self.port = port
         self.bot_username: str | None = None  # learnt from getMe when the runtime opens
         self._tasks: set[asyncio.Task[None]] = set()
+        self._by_update: dict[int, asyncio.Task[None]] = {}  # for the webhook, which answers when done
 
     @property
     def in_flight(self) -> int:
@@ -46,7 +47,24 @@ class Dispatch:
         task = asyncio.create_task(self._handle(inp), name=f"hotline-update-{inp.update_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if inp.update_id is not None:
+            update_id = inp.update_id
+            self._by_update[update_id] = task
+            task.add_done_callback(lambda t: self._forget(update_id, t))
         return task
+
+    def _forget(self, update_id: int, task: asyncio.Task[None]) -> None:
+        if self._by_update.get(update_id) is task:
+            del self._by_update[update_id]
+
+    async def handled(self, update_id: object) -> None:
+        """Wait until the update with this id, if one is being handled, is done (never cancels it).
+
+        The webhook answers Telegram only then: Telegram sends a chat's next update after the answer,
+        so with several workers behind one address a chat's updates are still handled in order."""
+        task = self._by_update.get(update_id) if isinstance(update_id, int) else None
+        if task is not None:
+            await asyncio.wait({task})
 
     async def _handle(self, inp: Incoming) -> None:
         try:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any, Protocol, runtime_checkable
 
 from bot.config import Settings, SettingsError
 from bot.core.port import DeliveryError
 from bot.runtime.base import DRAIN_SECONDS, WORKERS_SECONDS, HotlineLike, Mode, Runtime
 from bot.runtime.commands import menus
-from bot.runtime.webhook import WebhookServer, webhook_config
+from bot.runtime.webhook import Feed, WebhookServer, webhook_config
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,10 @@ async def serve(
             finally:
                 await runtime.stop_polling()
         else:
-            server = WebhookServer(settings.webhook_host, settings.webhook_port, webhook[1], runtime.feed)
+            health = hotline.health if isinstance(hotline, Checked) else None
+            server = WebhookServer(
+                settings.webhook_host, settings.webhook_port, webhook[1], answered(runtime), health
+            )
             await server.start()
             try:
                 await runtime.set_webhook(*webhook)
@@ -66,6 +70,23 @@ async def serve(
             await finish(workers, WORKERS_SECONDS)
         await runtime.close()
         log.info("Runtime closed")
+
+
+@runtime_checkable
+class Checked(Protocol):
+    """A hotline that can tell the health endpoint whether its database answers, and its role."""
+
+    async def health(self) -> dict[str, str]: ...
+
+
+def answered(runtime: Runtime) -> Feed:
+    """The webhook's feed: the update is handled to its end (replies sent) before Telegram is answered."""
+
+    async def feed(update: dict[str, Any]) -> None:
+        await runtime.feed(update)
+        await runtime.dispatch.handled(update.get("update_id"))
+
+    return feed
 
 
 async def run_workers(hotline: HotlineLike, runtime: Runtime, stop: asyncio.Event) -> None:

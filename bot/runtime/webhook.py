@@ -2,6 +2,11 @@
 
 Telegram proves a request is its own with the secret given to setWebhook, sent back in a header;
 anything else gets 403, so nobody can post fake updates in a citizen's name.
+
+An update is answered (200) only once it has been handled, replies sent: Telegram sends a chat's
+next update after that answer, so a chat's updates stay in order even when several workers share
+one address. GET /health answers 200 with the database reachable and this worker's role (the
+outbox "sender" or a "standby"), 503 when the database cannot be reached.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from bot.runtime.base import HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH
 log = logging.getLogger(__name__)
 
 Feed = Callable[[dict[str, Any]], Awaitable[None]]
+Health = Callable[[], Awaitable[dict[str, str]]]  # {"database": "reachable"|"unreachable", "role": …}
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 
 
@@ -38,11 +44,12 @@ def webhook_config(settings: Settings) -> tuple[str, str]:
 
 
 class WebhookServer:
-    def __init__(self, host: str, port: int, secret: str, feed: Feed) -> None:
+    def __init__(self, host: str, port: int, secret: str, feed: Feed, health: Health | None = None) -> None:
         self.host = host
         self.port = port
         self._secret = secret.encode()
         self._feed = feed
+        self._check = health
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
@@ -69,7 +76,17 @@ class WebhookServer:
             await runner.cleanup()
 
     async def _health(self, request: web.Request) -> web.Response:
-        return web.Response(text="ok")
+        if self._check is None:
+            return web.json_response({"status": "ok"})
+        try:
+            found = await self._check()
+        except Exception:
+            log.exception("The health check failed")
+            found = {"database": "unreachable"}
+        up = found.get("database") == "reachable"
+        return web.json_response(
+            {"status": "ok" if up else "unavailable", **found}, status=200 if up else 503
+        )
 
     async def _update(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()

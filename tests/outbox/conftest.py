@@ -21,6 +21,7 @@ from bot.services.outbox import enqueue
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage
+from tests.support.databases import database_url
 
 BASE = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)
 
@@ -74,7 +75,7 @@ class FakePort:
 
 @pytest.fixture
 async def sessions(tmp_path: Path) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/o.db")
+    engine = make_engine(database_url(tmp_path, "o"))
     await upgrade(engine)
     yield make_sessionmaker(engine)
     await engine.dispose()

@@ -23,6 +23,7 @@ from bot.runtime import build_runtime
 from bot.services.outbox import FAILED, SENT, Sender, enqueue
 from storage.migrate import upgrade
 from storage.models import Citizen, OutboxMessage
+from tests.support.databases import database_url
 
 GROUP = -100777
 
@@ -94,7 +95,7 @@ async def world(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
     emu = Emulator(token=DEFAULT_TOKEN, limits=Limits(per_chat_per_s=1.0, global_per_s=30.0, group_per_min=5))
     await emu.start(host="127.0.0.1", port=0)
     settings = load_settings(
-        bot_token=DEFAULT_TOKEN, telegram_api=emu.api_url, database_url=f"sqlite+aiosqlite:///{tmp_path}/o.db"
+        bot_token=DEFAULT_TOKEN, telegram_api=emu.api_url, database_url=database_url(tmp_path, "o")
     )
     hotline = Hotline.from_settings(settings)
     await upgrade(hotline.engine)

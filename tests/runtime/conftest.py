@@ -20,6 +20,7 @@ from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from bot.i18n import Catalogs
 from bot.runtime import Runtime, build_runtime, make_runtime
 from storage.migrate import upgrade
+from tests.support.databases import database_url
 
 FRAMEWORKS = ["aiogram", "ptb"]
 SECRET = "runtime-test-secret"
@@ -58,7 +59,7 @@ def make_settings(emu: Emulator, tmp_path: Path, framework: str) -> Callable[...
         base: dict[str, Any] = {
             "bot_token": emu.token,
             "telegram_api": emu.api_url,
-            "database_url": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+            "database_url": database_url(tmp_path, "h"),
             "framework": framework,
         }
         return load_settings(**(base | overrides))

@@ -105,9 +105,13 @@ async def test_webhook_mode_needs_a_secret(
         await make_runtime(framework)(hotline, make_settings(), asyncio.Event(), mode="webhook")
 
 
+ECHO = "bot/runtime/echo.py"  # the benchmark's bare echo bot (the floor), on either framework
 FRAMEWORK_MODULES = {
-    "aiogram": ("aiogram", {"bot/runtime/aiogram.py", "bot/runtime/aiogram_port.py"}),
-    "ptb": ("telegram", {"bot/runtime/ptb.py", "bot/runtime/ptb_port.py"}),
+    "aiogram": (
+        "aiogram",
+        {"bot/runtime/aiogram.py", "bot/runtime/aiogram_port.py", "bot/runtime/aiogram_models.py", ECHO},
+    ),
+    "ptb": ("telegram", {"bot/runtime/ptb.py", "bot/runtime/ptb_port.py", ECHO}),
 }
 
 

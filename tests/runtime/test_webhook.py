@@ -27,7 +27,7 @@ async def test_start_works_by_webhook(serve: Serve, make_settings: Callable[...,
     welcome = await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
     await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree")
     await emu.wait_for_bot_message(CHAT, contains="Is it safe for you to talk now?", after=welcome.message_id)
-    assert emu.webhook_deliveries == 2
+    await emu.wait_for(lambda: emu.webhook_deliveries == 2, timeout=5)  # answered once handled
     assert emu.count("getUpdates") == 0
 
 
@@ -57,7 +57,7 @@ async def test_the_webhook_refuses_a_wrong_or_missing_secret(
             assert answer.status == 400
         async with http.get(url(served.settings, "/health")) as answer:
             assert answer.status == 200
-            assert await answer.text() == "ok"
+            assert await answer.json() == {"status": "ok", "database": "reachable", "role": "sender"}
     assert emu.bot_messages(CHAT) == []  # nothing was taken from the forged requests
 
 
@@ -96,3 +96,35 @@ async def test_faulty_updates_by_webhook_are_dropped_and_the_next_one_is_served(
     await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
     assert len(emu.bot_messages(CHAT)) == 1
     assert not served.task.done()
+
+
+async def test_an_update_is_answered_only_once_its_replies_are_sent(
+    serve: Serve, make_settings: Callable[..., Settings]
+) -> None:
+    """Telegram sends a chat's next update after the answer: with several workers behind one address,
+    that keeps a chat in order only if the answer waits for the update's replies."""
+    served = await serve(make_settings(webhook=True))
+    emu = served.emu
+    siti = emu.user(CHAT, first_name="Siti", language_code="en")
+    await emu.send_command(siti, "start")
+    await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
+    before = len(emu.bot_messages(CHAT))
+    update = {
+        "update_id": 900,
+        "message": {
+            "message_id": 900,
+            "date": 0,
+            "chat": {"id": CHAT, "type": "private"},
+            "from": {"id": CHAT, "is_bot": False, "first_name": "Siti", "language_code": "en"},
+            "text": "/help",
+        },
+    }
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with aiohttp.ClientSession() as http:
+        async with http.post(url(served.settings, "/webhook"), json=update, headers=headers) as answer:
+            assert answer.status == 200
+        answered = len(emu.bot_messages(CHAT))
+        assert answered > before  # the reply was sent before the answer
+        async with http.post(url(served.settings, "/webhook"), json=update, headers=headers) as answer:
+            assert answer.status == 200  # the same update again (a retry): answered, not handled twice
+    assert len(emu.bot_messages(CHAT)) == answered

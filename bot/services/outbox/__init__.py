@@ -40,9 +40,11 @@ One overall rate: messages the handlers send themselves (answers to citizens) go
 against the sender's rate (`Sender.spent`, through `SharedRatePort`), so that a broadcast paced at
 the full rate and the answers beside it stay under Telegram's limit together.
 
-Several senders on one database (PostgreSQL): `store.claim` already uses FOR UPDATE SKIP LOCKED, so
-two never claim one row; they would still need to share the rates, and `recover` must then only
-take rows whose sender is gone (a claimed_at column or a lease), not every "sending" row.
+Several workers on one database (PostgreSQL): one of them runs the sender, elected with an advisory
+lock (bot.services.leader); the others relay their wakes and the messages they sent themselves to
+it, so the overall rate covers every worker. `store.claim` still uses FOR UPDATE SKIP LOCKED, so
+even two senders would never claim one row. A sender that takes over puts rows left "sending" back
+only after a grace (`recover_after`), by which time a sender that lost the election has stopped.
 """
 
 from bot.services.outbox.compose import Composer, OnSent, PayloadComposer
@@ -56,6 +58,7 @@ from bot.services.outbox.queue import (
     SENDING,
     SENT,
     enqueue,
+    queued,
     release_held,
 )
 from bot.services.outbox.sender import Sender
@@ -76,5 +79,6 @@ __all__ = [
     "SharedRatePort",
     "backoff",
     "enqueue",
+    "queued",
     "release_held",
 ]

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action
 from bot.core.serialize import to_payload
-from storage.models import OutboxMessage
+from storage.models import Citizen, OutboxMessage
 
 PENDING = "pending"  # waits for its due time and its chat's turn
 HELD = "held"  # waits for the citizen to write first (release_held), then pending
@@ -20,6 +20,8 @@ FAILED = "failed"  # final: refused by Telegram, out of attempts, or dropped (se
 
 DROPPED = "dropped"  # the error of a failed row whose composer found nothing to send any more
 BLOCKED = "blocked"  # the error prefix of rows given up because the citizen blocked the bot (403)
+NOT_TO_CITIZENS = ("escalation", "broadcast_progress")  # private-chat kinds for supervisors and staff
+QUEUED = "outbox_queued"  # session.info: enqueue added a row in this unit of work
 
 
 async def enqueue(
@@ -53,6 +55,10 @@ async def enqueue(
             raise ValueError(f"the action is for chat {data.get('chat_id')}, the row for chat {chat_id}")
     else:
         data = dict(payload or {})
+    if not held and chat_id > 0 and kind not in NOT_TO_CITIZENS:
+        # the last guard of "only write after I write": whatever the caller thought, it waits
+        prefs = await session.scalars(select(Citizen.contact_pref).where(Citizen.chat_id == chat_id))
+        held = "on_reply" in prefs.all()
     if dedupe_key is not None:
         found = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if found is not None:
@@ -70,7 +76,13 @@ async def enqueue(
         created_at=now,
     )
     session.add(row)
+    session.info[QUEUED] = True
     return row
+
+
+def queued(session: AsyncSession) -> bool:
+    """Whether this unit of work added outbox rows (then the sender should be woken after the commit)."""
+    return bool(session.info.get(QUEUED))
 
 
 async def release_held(session: AsyncSession, chat_id: int, now: datetime) -> int:

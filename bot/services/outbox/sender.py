@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import Counter
@@ -52,8 +53,10 @@ class Sender:
         batch: int = 100,
         concurrency: int = 16,
         max_attempts: int = 20,
+        recover_after: float = 0.0,
     ) -> None:
         self._sessions = sessions
+        self._recover_after = recover_after  # > 0: another sender may still finish rows it left sending
         self.stats: Counter[str] = Counter()  # sent, retried, rate_limited, failed, dropped
         self._delivery = Delivery(
             sessions,
@@ -90,21 +93,47 @@ class Sender:
         for long: Telegram's limit is over about a second, older excess no longer matters)."""
         self._bucket.spend(self._timer(), most=self._bucket.rate * DEBT_SECONDS)
 
-    async def recover(self) -> int:
-        """Rows left "sending" by a sender that stopped go back to pending (see the package notes)."""
+    async def recover(self, ids: list[int] | None = None) -> int:
+        """Rows left "sending" (all, or those of `ids`) by a sender that stopped go back to pending
+        (see the package notes)."""
         async with self._sessions() as session, session.begin():
-            count = await store.recover(session, self._clock())
+            count = await store.recover(session, self._clock(), ids)
         if count:
             log.warning(
                 "%d outbox rows were being sent when the last sender stopped: sending them again", count
             )
         return count
 
+    async def _recover_later(self, stop: asyncio.Event) -> None:
+        """Taking over from another sender, which may still be finishing the rows it left "sending"
+        (see bot.services.leader): those rows go back to pending only after `recover_after` seconds.
+        Their chats wait meanwhile (a chat's row being sent holds its next ones); the others go."""
+        try:
+            async with self._sessions() as session:
+                found = await store.sending(session)
+            if not found:
+                return
+            log.warning(
+                "%d outbox rows are marked sending: they go again in %.0f s unless their sender ends them",
+                len(found),
+                self._recover_after,
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self._recover_after)
+            if not stop.is_set() and await self.recover(found):
+                self.wake()
+        except Exception:
+            log.exception("Outbox rows left sending could not be put back; they go at the next start")
+
     async def run(self, stop: asyncio.Event) -> None:
         """Send until `stop` is set; sends under way then finish (at most STOP_GRACE seconds)."""
         self._enter()
+        later: asyncio.Task[None] | None = None
         try:
-            await self.recover()
+            if self._recover_after > 0:
+                later = asyncio.create_task(self._recover_later(stop), name="outbox-recovery")
+            else:
+                await self.recover()
             while not stop.is_set():
                 try:
                     _, delay = await self._pass(stop)
@@ -114,6 +143,10 @@ class Sender:
                 delay = IDLE_LOOK if delay is None else min(delay, IDLE_LOOK)
                 await self._until(delay, stop, self._woken, self._done)
         finally:
+            if later is not None:
+                later.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await later
             await self._settle(STOP_GRACE)
             self._active = False
 

@@ -4,7 +4,8 @@ Handlers answer a citizen at once, without the outbox. Those messages count agai
 limit too: a sender pacing a broadcast at the full `rate` beside them would push the total over it,
 and Telegram would answer 429 (to the broadcast, or worse, to a citizen's answer). `SharedRatePort`
 wraps the port the handlers use and tells the sender of every message it makes; the answer goes at
-once, and the sender's next rows wait for the token it used.
+once, and the sender's next rows wait for the token it used. With several workers, the sender runs
+in one of them: the others' answers reach it as signals (bot.services.leader, SPENT).
 """
 
 from __future__ import annotations

@@ -28,12 +28,18 @@ def _rowcount(result: Any) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-async def recover(session: AsyncSession, now: datetime) -> int:
-    """Rows a stopped sender left in "sending" go back to pending, due now."""
-    result = await session.execute(
-        update(OutboxMessage).where(OutboxMessage.status == SENDING).values(status=PENDING, due_at=now)
-    )
+async def recover(session: AsyncSession, now: datetime, ids: Collection[int] | None = None) -> int:
+    """Rows a stopped sender left in "sending" (all, or those of `ids`) go back to pending, due now."""
+    query = update(OutboxMessage).where(OutboxMessage.status == SENDING)
+    if ids is not None:
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    result = await session.execute(query.values(status=PENDING, due_at=now))
     return _rowcount(result)
+
+
+async def sending(session: AsyncSession) -> list[int]:
+    """The ids of the rows "sending" now."""
+    return list(await session.scalars(select(OutboxMessage.id).where(OutboxMessage.status == SENDING)))
 
 
 # Built once: an alias made per query costs more than the query itself (SQLAlchemy proxies every
