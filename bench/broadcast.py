@@ -1,12 +1,14 @@
 """A broadcast to 10,000 citizens against the emulator with Telegram's limits on, while 20 others write.
 
-    python -m bench.broadcast [--recipients 10000] [--framework aiogram|ptb] [--scale K]
+    python -m bench.broadcast [--recipients 10000] [--framework aiogram|ptb] [--scale K] [--database URL]
 
 The bot runs as its own process (`python -m bot run`), as in production; this process hosts the
 emulator and the citizens. --scale K multiplies the emulator's overall limit and the bot's send rate
 (HOTLINE_SEND_RATE) by K to shorten the run: what counts is the fraction of the limit reached.
 Printed: messages a second as a fraction of the limit, 429s, duplicates, losses, and the p95 time
 from a writing citizen's message to the bot's answer.
+--database: a SQLite file in a temporary folder by default; given a PostgreSQL server's URL
+(postgresql+asyncpg://user@host:port/postgres), a fresh database on it, dropped at the end.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from bot.services.broadcasts import Filters, Plan, launch
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from tests.broadcasts.seed import Person, seed
+from tests.support.databases import create_database, drop_database
 
 ROOT = Path(__file__).resolve().parents[1]
 TEXT_ID = "Penerbangan pulang: Kamis 08.00, kumpul di KBRI jam 05.00. Bawa SPLP."
@@ -102,12 +105,31 @@ class Writers:
             await asyncio.sleep(rng.uniform(3.0, 6.0))  # reads the answer, types the next
 
 
-async def main(recipients: int, framework: str, scale: float, writers: int) -> None:
+@contextlib.asynccontextmanager
+async def database(given: str | None, folder: Path) -> AsyncIterator[str]:
+    """The benchmark's database URL: a SQLite file in `folder`, or a fresh one on the given server."""
+    if given is None or given.startswith("sqlite"):
+        yield given or f"sqlite+aiosqlite:///{folder}/bench.db"
+        return
+    url = await create_database(given, prefix="hotline_bench")
+    try:
+        yield url
+    finally:
+        await drop_database(given, url)
+
+
+async def main(recipients: int, framework: str, scale: float, writers: int, given: str | None) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
+    async with database(given, folder) as db_url:
+        await bench(recipients, framework, scale, writers, folder, db_url)
+
+
+async def bench(
+    recipients: int, framework: str, scale: float, writers: int, folder: Path, db_url: str
+) -> None:
     limit = 30.0 * scale
     emu = Emulator(token=DEFAULT_TOKEN, limits=Limits(global_per_s=limit))
     await emu.start(host="127.0.0.1", port=0)
-    folder = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
-    db_url = f"sqlite+aiosqlite:///{folder}/bench.db"
     engine = make_engine(db_url)
     await upgrade(engine)
     sessions = make_sessionmaker(engine)
@@ -119,7 +141,7 @@ async def main(recipients: int, framework: str, scale: float, writers: int) -> N
     for user_id in [*targets, *chatty, PROBE]:
         await emu.send_text(emu.user(user_id), "halo")
     await forget_updates(emu)
-    setup = f"{recipients} recipients, {writers} citizens writing, {framework}"
+    setup = f"{recipients} recipients, {writers} citizens writing, {framework}, {engine.dialect.name}"
     print(f"{setup}, limit {limit:g}/s (scale {scale:g})")
     print(f"the bot's log: {folder}/bot.log", flush=True)
     async with bot_process(emu.api_url, db_url, framework, limit, folder / "bot.log") as proc:
@@ -204,8 +226,11 @@ def cli() -> None:
     parser.add_argument("--framework", choices=("aiogram", "ptb"), default="aiogram")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the limit and the send rate by K")
     parser.add_argument("--writers", type=int, default=20, help="citizens writing during the broadcast")
+    parser.add_argument(
+        "--database", metavar="URL", help="a PostgreSQL server to run on (default: a SQLite file)"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.recipients, args.framework, args.scale, args.writers))
+    asyncio.run(main(args.recipients, args.framework, args.scale, args.writers, args.database))
 
 
 if __name__ == "__main__":
