@@ -2,8 +2,10 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 BABEL := $(VENV)/bin/pybabel
+# Most tests wait on the network (the emulator, a bot process), so four at a time even on 2 CPUs.
+PYTEST_FLAGS ?= -n 4
 
-.PHONY: demo run test check lint typecheck install extract update-catalogs compile bench
+.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -20,7 +22,13 @@ run: install compile
 	$(VENV)/bin/hotline run
 
 test: install compile lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_FLAGS)
+
+# The test suite on PostgreSQL: a fresh database per test on the server HOTLINE_TEST_DATABASE_URL names.
+test-pg: install compile
+	@test -n "$$HOTLINE_TEST_DATABASE_URL" || { echo "Set HOTLINE_TEST_DATABASE_URL to a PostgreSQL server," \
+		"such as postgresql+asyncpg://postgres@127.0.0.1:5432/postgres (see the README)."; exit 2; }
+	$(PY) -m pytest $(PYTEST_FLAGS)
 
 lint: install
 	$(VENV)/bin/ruff check bot storage tests bench
@@ -41,3 +49,4 @@ compile: install
 
 bench: install compile
 	$(PY) -m bench.broadcast
+	$(PY) -m bench.surge

@@ -1,6 +1,8 @@
 """The hotline as the runtimes see it: one entry point for every update, handled per chat in order,
 and the background workers (the outbox sender, the SOS watch, the broadcast worker) beside it.
 
+Private chats pass a flood gate first (services.flood: slowed, never dropped; an SOS goes at once),
+and an update already handled in its chat is not handled again (services.seen).
 Routing, first match wins: a citizen's answer to a broadcast (ba:…), staff broadcast commands and
 buttons (bc:…, and what a staff member types while composing), the officer desk, a citizen's chat.
 Every handler's own messages count against the outbox's overall rate (outbox.SharedRatePort)."""
@@ -17,19 +19,26 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
-from bot.core.incoming import Incoming
+from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
+from bot.flow.commands import is_sos
 from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler, Mission
 from bot.handlers.officer import Desk, OfficerHandler
 from bot.handlers.staff import StaffDesk, StaffHandler
 from bot.i18n import Catalogs
+from bot.keys import keyring_for
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
 from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
+from bot.services.flood import FloodGate
+from bot.services.leader import BROADCASTS, OUTBOX, SPENT, Leadership
 from bot.services.outbox import Composer, Sender, SharedRatePort
+from bot.services.retention import keep_erasing
 from bot.services.roles import Roles
+from bot.services.seen import first_time
 from storage.db import make_engine, make_sessionmaker
+from storage.locks import ChatHolds
 
 log = logging.getLogger(__name__)
 ALERT_KINDS = ("card", "card_edit", "pin", "relay_in", "sos_repeat", "escalation")
@@ -40,18 +49,24 @@ def utc_now() -> datetime:
 
 
 class ChatLocks:
-    """One lock per chat, so two quick taps never race on one draft; unused locks are dropped."""
+    """One lock per chat, so two quick taps never race on one draft; unused locks are dropped.
+    With `holds`, the chat is also held against other workers on PostgreSQL (storage.locks)."""
 
-    def __init__(self) -> None:
+    def __init__(self, holds: ChatHolds | None = None) -> None:
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
+        self._holds = holds
 
     async def run(self, chat_id: int, work: Callable[[], Awaitable[None]]) -> None:
         lock = self._locks.setdefault(chat_id, asyncio.Lock())
         self._users[chat_id] = self._users.get(chat_id, 0) + 1
         try:
             async with lock:
-                await work()
+                if self._holds is None:
+                    await work()
+                else:
+                    async with self._holds.hold(chat_id):
+                        await work()
         finally:
             self._users[chat_id] -= 1
             if self._users[chat_id] == 0:
@@ -85,6 +100,7 @@ class Hotline:
             zone=settings.zone,
         )
         self.sender: Sender | None = None
+        self.leader = Leadership(engine)  # which worker sends (one on PostgreSQL), and signals to it
         self.citizens = CitizenHandler(
             self.sessions, self.catalogs, mission, clock, self.alert_settings, self.wake
         )
@@ -103,40 +119,80 @@ class Hotline:
         self.staff = StaffHandler(
             StaffDesk(
                 self.sessions, self.catalogs, roles, settings.officer_language, settings.mission_name,
-                settings.zone, clock, self.wake, self.broadcasts.wake,
+                settings.zone, clock, self.wake, self.wake_broadcasts,
             )
         )  # fmt: skip
         self.answers = BroadcastAnswers(self.sessions, self.catalogs, clock)
-        self.locks = ChatLocks()
+        self.holds = ChatHolds(engine)
+        self.locks = ChatLocks(self.holds)
+        self.flood = FloodGate(settings.flood_limit, settings.flood_window_seconds)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Hotline:
-        return cls(settings, make_engine(settings.database_url), clock)
+        return cls(settings, make_engine(settings.database_url, keyring_for(settings)), clock)
 
     def wake(self) -> None:
-        """New outbox rows: the sender looks now instead of at its next tick."""
-        if self.sender is not None:
-            self.sender.wake()
+        """New outbox rows: the sender (in this worker or another) looks now instead of at its next tick."""
+        self.leader.signal(OUTBOX)
+
+    def wake_broadcasts(self) -> None:
+        self.leader.signal(BROADCASTS)
 
     def spent(self) -> None:
         """A handler sent a message itself: the outbox's overall rate counts it (see outbox.shared)."""
-        if self.sender is not None:
-            self.sender.spent()
+        self.leader.signal(SPENT)
+
+    async def health(self) -> dict[str, str]:
+        """For GET /health: the database reachable or not, and this worker's role (sender, standby)."""
+        return await self.leader.health()
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         port = SharedRatePort(port, self.spent)
+        ahead = await self._flood_turn(inp, port) if inp.is_private else False
         if self.answers.wants(inp):  # a citizen's answer to a broadcast, before their conversation
-            await self.locks.run(inp.chat_id, lambda: self.answers.handle(inp, port))
+            await self.locks.run(inp.chat_id, self._once(inp, lambda: self.answers.handle(inp, port)))
         elif await self.staff.wants(inp):
-            await self.locks.run(inp.chat_id, lambda: self.staff.handle(inp, port))
+            await self.locks.run(inp.chat_id, self._once(inp, lambda: self.staff.handle(inp, port)))
         elif self.officers.wants(inp):
-            await self.locks.run(inp.chat_id, lambda: self.officers.handle(inp, port))
-        elif inp.is_private:
-            await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port))
+            await self.locks.run(inp.chat_id, self._once(inp, lambda: self.officers.handle(inp, port)))
+        elif inp.is_private:  # the citizen's handler records the update with the answer (exactly once)
+            await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port, ahead))
         else:
             log.info("ignored an update from chat %s, which is not the officer group", inp.chat_id)
 
+    async def _flood_turn(self, inp: Incoming, port: BotPort) -> bool:
+        """Wait for this message's turn when the chat floods; an SOS and live locations never wait.
+        True when an SOS goes ahead of messages of its chat that are still waiting."""
+        if is_sos(inp):
+            return self.flood.waiting(inp.chat_id)
+        if inp.kind is Kind.LIVE_LOCATION:
+            return False
+        turn = self.flood.turn(inp.chat_id)
+        if turn.notify:
+            try:
+                await self.citizens.slow_notice(inp, port)
+            except Exception:
+                log.exception("the flood notice to chat %s failed", inp.chat_id)
+        if turn.delay > 0:
+            await asyncio.sleep(turn.delay)
+        return False
+
+    def _once(self, inp: Incoming, work: Callable[[], Awaitable[None]]) -> Callable[[], Awaitable[None]]:
+        """The work, unless this update was handled in its chat already (a webhook retry)."""
+
+        async def once() -> None:
+            if await first_time(self.sessions, inp.chat_id, inp.update_id):
+                await work()
+            else:
+                log.info("update %s of chat %s was handled already", inp.update_id, inp.chat_id)
+
+        return once
+
     async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
+        """The background work, until `stop` is set, in the worker elected to send (services.leader)."""
+        await self.leader.run(lambda lead: self._lead(port, lead), stop)
+
+    async def _lead(self, port: BotPort, stop: asyncio.Event) -> None:
         """The outbox sender, the SOS watch and the broadcast worker, until `stop` is set."""
         s = self.settings
         composer = AlertComposer(self.alert_settings, self.catalogs)
@@ -148,10 +204,15 @@ class Hotline:
         self.sender = Sender(
             self.sessions, port, rate=s.send_rate, group_per_minute=s.group_rate_per_minute,
             composers=composers, on_sent=composer.on_sent, clock=self.clock,
+            recover_after=self.leader.takeover_grace,
         )  # fmt: skip
+        sender = self.sender
+        self.leader.serve({OUTBOX: sender.wake, SPENT: sender.spent, BROADCASTS: self.broadcasts.wake})
         if s.officer_chat_id is None:
             log.warning("HOTLINE_OFFICER_CHAT_ID is not set: reports are stored, but no officer is alerted")
+        retention = keep_erasing(self.sessions, s.reference_prefix, s.retention_days, self.clock, stop)
         watches = [asyncio.create_task(self._watch(stop)), asyncio.create_task(self.broadcasts.run(stop))]
+        watches.append(asyncio.create_task(retention))
         try:
             await self.sender.run(stop)
         finally:
@@ -175,4 +236,5 @@ class Hotline:
                 await asyncio.wait_for(stop.wait(), tick)
 
     async def close(self) -> None:
+        await self.holds.close()
         await self.engine.dispose()

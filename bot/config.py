@@ -9,12 +9,38 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from storage.crypto import parse_keys
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/hotline.db"
+_POSTGRES_EXAMPLE = "postgresql+asyncpg://hotline@localhost/hotline"
+_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
 TELEGRAM_API = "https://api.telegram.org"
 _TOKEN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,}$")
 
 IdList = Annotated[tuple[int, ...], NoDecode]
+
+
+def database_url(value: str) -> str:
+    """The URL with its driver named: sqlite:// and postgresql:// (or postgres://) get the async ones."""
+    try:
+        url = make_url(value)
+    except ArgumentError:
+        url = None
+    driver = _DRIVERS.get(url.drivername) if url is not None else None
+    if url is None or driver is None:
+        raise ValueError(f"is not a database URL such as {DEFAULT_DATABASE_URL} or {_POSTGRES_EXAMPLE}")
+    if not url.database:
+        raise ValueError(f"names no database, as in {DEFAULT_DATABASE_URL} or {_POSTGRES_EXAMPLE}")
+    return driver + value[len(url.drivername) :]
 
 
 class SettingsError(Exception):
@@ -45,6 +71,12 @@ class Settings(BaseSettings):
     member_cache_seconds: float = Field(default=60, ge=0)  # how long an officer-group membership is trusted
     send_rate: float = Field(default=30, gt=0)  # messages a second, all chats together (Telegram's limit)
     group_rate_per_minute: int = Field(default=20, gt=0)  # messages a minute to one group
+    flood_limit: int = Field(default=8, ge=1)  # a citizen sending more than this many messages…
+    flood_window_seconds: float = Field(default=10, gt=0)  # …in this many seconds is slowed (never dropped)
+
+    # Personal data is encrypted at rest with this key (several, comma-separated: the first encrypts,
+    # the others only decrypt, during a rotation). Not set: a key file beside the database.
+    data_key: SecretStr | None = None
 
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
@@ -58,6 +90,11 @@ class Settings(BaseSettings):
             parts = [p.strip() for p in value.split(",") if p.strip()]
             return tuple(int(p) for p in parts)
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        return database_url(value)
 
     @field_validator("reference_prefix")
     @classmethod
@@ -81,6 +118,18 @@ class Settings(BaseSettings):
         if value is not None and not _TOKEN.match(value.get_secret_value()):
             raise ValueError("does not look like a bot token from @BotFather (digits, a colon, then letters)")
         return value
+
+    @field_validator("data_key")
+    @classmethod
+    def _data_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_keys(value.get_secret_value())
+        return value
+
+    @property
+    def data_keys(self) -> list[bytes] | None:
+        """The keys of HOTLINE_DATA_KEY, first the one that encrypts; None when it is not set."""
+        return parse_keys(self.data_key.get_secret_value()) if self.data_key is not None else None
 
     @property
     def zone(self) -> ZoneInfo:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from alembic import context
-from sqlalchemy import Connection, create_engine
+from sqlalchemy import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from storage.models import Base
 
@@ -22,11 +25,18 @@ def run(connection: Connection) -> None:
         context.run_migrations()
 
 
+async def run_on(url: str) -> None:
+    """The bot's own async drivers (sqlite+aiosqlite://, postgresql+asyncpg://): no other is installed."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(run)
+    finally:
+        await engine.dispose()
+
+
 given = config.attributes.get("connection")
 if given is not None:
     run(given)
 else:
-    url = config.get_main_option("sqlalchemy.url") or ""
-    engine = create_engine(url.replace("+aiosqlite", "").replace("+asyncpg", "+psycopg"))
-    with engine.begin() as conn:
-        run(conn)
+    asyncio.run(run_on(config.get_main_option("sqlalchemy.url") or ""))

@@ -21,6 +21,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Broadcast, BroadcastRecipient, OutboxMessage
 from tests.outbox.conftest import FakePort, Moment
+from tests.support.databases import database_url
 
 Sessions = async_sessionmaker[AsyncSession]
 STAFF = 9300
@@ -29,7 +30,7 @@ ZONE = ZoneInfo("Asia/Phnom_Penh")
 
 @pytest.fixture
 async def sessions(tmp_path: Path) -> AsyncIterator[Sessions]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/b.db")
+    engine = make_engine(database_url(tmp_path, "b"))
     await upgrade(engine)
     yield make_sessionmaker(engine)
     await engine.dispose()

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.models import Citizen, Report
+from tests.support.databases import follow_ids
 
 
 @dataclass(frozen=True)
@@ -81,4 +82,5 @@ async def seed(
             next_report += 1
         if reports:
             await session.execute(insert(Report), reports)
+        await follow_ids(session, "citizens", "reports")
     return refs

@@ -19,6 +19,7 @@ from storage.models import BroadcastDraft
 from tests.broadcasts.conftest import STAFF, broadcast
 from tests.broadcasts.seed import Person, seed
 from tests.outbox.conftest import FakePort, Moment
+from tests.support.databases import database_url
 
 NOW = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)  # 15:00 in Phnom Penh
 
@@ -26,7 +27,7 @@ NOW = datetime(2026, 1, 10, 8, 0, tzinfo=UTC)  # 15:00 in Phnom Penh
 @pytest.fixture
 async def hotline(tmp_path: Path) -> AsyncIterator[Hotline]:
     settings = load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/s.db", staff_ids=str(STAFF), officer_language="en"
+        database_url=database_url(tmp_path, "s"), staff_ids=str(STAFF), officer_language="en"
     )
     hot = Hotline.from_settings(settings, clock=lambda: NOW)
     await upgrade(hot.engine)

@@ -16,6 +16,7 @@ from bot.config import Settings, load_settings
 from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from bot.runtime import make_runtime
 from storage.migrate import upgrade
+from tests.support.databases import database_url
 
 SECRET = "e2e-webhook-secret"
 
@@ -53,9 +54,10 @@ def e2e_settings(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> Se
     return load_settings(
         bot_token=DEFAULT_TOKEN,
         telegram_api=emu.api_url,
-        database_url=f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
+        database_url=database_url(tmp_path, "e2e"),
         framework=framework,
         hotline_phone="+855 23 000 000",
+        flood_limit=1000,  # a scripted phone answers faster than any person; test_flood sets the real one
         **extra,
     )
 

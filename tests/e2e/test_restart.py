@@ -34,6 +34,7 @@ def bot_process(settings: Settings, mode: str) -> Iterator[subprocess.Popen[byte
         HOTLINE_DATABASE_URL=settings.database_url,
         HOTLINE_FRAMEWORK=settings.framework,
         HOTLINE_HOTLINE_PHONE=settings.hotline_phone or "",
+        HOTLINE_SEND_RATE=str(settings.send_rate),
     )
     args = [sys.executable, "-m", "bot", "run"]
     if mode == "webhook":
@@ -44,7 +45,12 @@ def bot_process(settings: Settings, mode: str) -> Iterator[subprocess.Popen[byte
             HOTLINE_WEBHOOK_PORT=str(settings.webhook_port),
         )
         args.append("--webhook")
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # in the test's working folder, where a server database's key file is (tests/conftest.py)
+    if not settings.database_url.startswith("sqlite"):  # a server database is upgraded on purpose
+        subprocess.run(
+            [sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=Path.cwd(), check=True, timeout=60
+        )
+    proc = subprocess.Popen(args, env=env, cwd=Path.cwd(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         yield proc
     finally:

@@ -14,6 +14,7 @@ from bot.services.exports import load_cases
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Citizen, Report
+from tests.support.databases import database_url, follow_ids
 
 ZONE = ZoneInfo("Asia/Phnom_Penh")
 TELEGRAM_IDS = (987654321, 555000111, 444000222, 333000444, 222000555)
@@ -87,7 +88,7 @@ def reports() -> list[Report]:
 
 @pytest.fixture
 async def db_url(tmp_path: Path) -> AsyncIterator[str]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/cases.db"
+    url = database_url(tmp_path, "cases")
     engine = make_engine(url)
     try:
         await upgrade(engine)
@@ -95,6 +96,8 @@ async def db_url(tmp_path: Path) -> AsyncIterator[str]:
             session.add_all(citizens())
             await session.flush()
             session.add_all(reports())
+            await session.flush()
+            await follow_ids(session, "citizens", "reports")
         yield url
     finally:
         await engine.dispose()

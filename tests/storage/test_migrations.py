@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from storage.db import make_engine
 from storage.migrate import ensure_schema, upgrade
 from storage.models import Base
+from tests.support.databases import database_url
 
 
 def differences(connection: Connection) -> list[object]:
@@ -18,7 +19,7 @@ def differences(connection: Connection) -> list[object]:
 
 
 async def test_migrations_match_the_models(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path}/m.db")
+    engine = make_engine(database_url(tmp_path, "m"))
     try:
         await upgrade(engine)
         await upgrade(engine)

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.databases import database_url, table_names
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,13 +49,11 @@ def test_a_wrong_setting_stops_start_up_with_one_sentence(tmp_path: Path) -> Non
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    url = f"sqlite+aiosqlite:///{tmp_path}/fresh.db"
+    url = database_url(tmp_path, "fresh")
     env = {"PYTHONPATH": str(ROOT), "HOTLINE_DATABASE_URL": url}
     first = hotline("db", "upgrade", cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     again = hotline("db", "upgrade", cwd=tmp_path, env=env)  # idempotent
     assert again.returncode == 0, again.stderr
-    import sqlite3
-
-    tables = {r[0] for r in sqlite3.connect(tmp_path / "fresh.db").execute("select name from sqlite_master")}
+    tables = table_names(url)
     assert {"citizens", "reports", "report_events", "conversations", "alembic_version"} <= tables

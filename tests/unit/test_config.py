@@ -30,6 +30,8 @@ def test_id_lists_are_comma_separated(monkeypatch: pytest.MonkeyPatch) -> None:
         ("HOTLINE_OFFICER_CHAT_ID", "the group"),
         ("HOTLINE_STAFF_IDS", "1,two"),
         ("HOTLINE_FRAMEWORK", "telethon"),
+        ("HOTLINE_DATABASE_URL", "mysql://hotline@localhost/hotline"),
+        ("HOTLINE_DATABASE_URL", "postgresql://hotline@localhost"),
     ],
 )
 def test_a_wrong_setting_is_named_in_one_sentence(
@@ -41,6 +43,23 @@ def test_a_wrong_setting_is_named_in_one_sentence(
     message = str(err.value)
     assert message.startswith(name)
     assert message.count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        ("sqlite:///var/hotline.db", "sqlite+aiosqlite:///var/hotline.db"),
+        (
+            "postgres://hotline:s%40cret@db:5432/hotline",
+            "postgresql+asyncpg://hotline:s%40cret@db:5432/hotline",
+        ),
+        ("postgresql://hotline@db/hotline", "postgresql+asyncpg://hotline@db/hotline"),
+        ("postgresql+asyncpg://hotline@db/hotline", "postgresql+asyncpg://hotline@db/hotline"),
+    ],
+)
+def test_a_database_url_gets_the_async_driver(monkeypatch: pytest.MonkeyPatch, given: str, used: str) -> None:
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", given)
+    assert load_settings().database_url == used
 
 
 def test_missing_token_points_to_the_demo(monkeypatch: pytest.MonkeyPatch) -> None:
