@@ -37,22 +37,10 @@ async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[R
         yield r
 
 
-async def report_not_safe(phone: Phone) -> None:
-    await phone.command("start", "Do you agree to continue?")
-    await phone.tap("f:welcome:agree", "Is it safe for you to talk now?")
-    await phone.tap("f:safe:on_reply", "Or choose the city:")
-    await phone.locate(11.5564, 104.9282, "Where is your passport?")
-    for skip in ("passport", "safety", "full_name", "birth_date", "nik", "home_province", "phone"):
-        await phone.tap(f"f:{skip}:-", None)
-    for skip in ("family_contact", "companions", "notes"):
-        await phone.tap(f"f:{skip}:-", None)
-    await phone.tap("sum:send", "We will only write to you right after you write to us.")
-
-
 async def test_nothing_reaches_a_citizen_who_is_not_safe_until_they_write(desk: Running) -> None:
     emu, hotline = desk.emu, desk.hotline
     phone = Phone(emu, 5201, "en", hotline.catalogs)
-    await report_not_safe(phone)
+    await phone.skipping_report("on_reply", "We will only write to you right after you write to us.")
     card = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
     quiet_since = phone.last_id()
 
