@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import AnswerCallback, SendMessage
@@ -17,13 +19,14 @@ from bot.i18n import N_, Catalogs, Translator
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import details_text
 from bot.services.cases import Cases
-from bot.services.outbox import enqueue
+from bot.services.outbox import SENDING, enqueue
 from bot.services.reports import same_person
 from bot.services.roles import Roles
-from storage.models import CaseMessage, Citizen, Report
+from storage.models import CaseMessage, Citizen, OutboxMessage, Report
 
 log = logging.getLogger(__name__)
 OFFICER_ONLY = frozenset({"case", "open", "mine", "note", "tag", "export", "reply"})
+MAPPING_POLLS, MAPPING_POLL_SECONDS = 50, 0.1  # how long a reply waits for a card being recorded
 OFFICER_COMMANDS = OFFICER_ONLY | {"status", "help", "start"}  # the last three are a citizen's own elsewhere
 
 
@@ -125,11 +128,33 @@ class OfficerHandler:
         self.desk.wake()
 
     async def reply_to_case(self, inp: Incoming, port: BotPort) -> None:
-        async with self.desk.sessions() as session:
-            mapping = await session.get(CaseMessage, (inp.chat_id, inp.reply_to_message_id))
-        if mapping is None or not inp.text:
+        if not inp.text or inp.reply_to_message_id is None:
             return
-        await self.relay(inp, port, mapping.report_id, inp.text)
+        report_id = await self.case_of(inp.chat_id, inp.reply_to_message_id)
+        if report_id is not None:
+            await self.relay(inp, port, report_id, inp.text)
+
+    async def case_of(self, chat_id: int, message_id: int) -> int | None:
+        """The case a group message belongs to, if it is one of the bot's case messages.
+
+        A card is on the group's screen a moment before the sender records which case it belongs
+        to; an officer quick enough to answer in that moment must not lose the answer, so while a
+        send to the group is still being recorded we wait for it (a few seconds at most).
+        """
+        for _ in range(MAPPING_POLLS):
+            async with self.desk.sessions() as session:
+                mapping = await session.get(CaseMessage, (chat_id, message_id))
+                if mapping is not None:
+                    return mapping.report_id
+                in_flight = await session.scalar(
+                    select(OutboxMessage.id)
+                    .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == SENDING)
+                    .limit(1)
+                )
+            if in_flight is None:
+                return None
+            await asyncio.sleep(MAPPING_POLL_SECONDS)
+        return None
 
     async def relay(self, inp: Incoming, port: BotPort, report_id: int, text: str) -> None:
         """The officer's words reach the citizen as the embassy's; the officer's name is never shown."""

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.emulator import Emulator, TranscriptEntry
-from storage.models import CaseMessage, Report, ReportEvent
+from bot.services.outbox import SENDING
+from storage.models import CaseMessage, OutboxMessage, Report, ReportEvent
 from tests.e2e.conftest import Running, e2e_settings, running
 from tests.e2e.phone import Phone
 
@@ -156,6 +158,37 @@ async def test_replies_go_both_ways_without_the_officers_name(desk: Running) -> 
     after = phone.last_id()
     await emu.reply_to(budi, GROUP, relayed.message_id, "Sama-sama")
     await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
+
+
+async def test_an_answer_given_while_its_card_is_being_recorded_is_not_lost(desk: Running) -> None:
+    """The card is on the officers' screen a moment before the bot has recorded whose case it is;
+    an officer who answers in that moment still reaches the citizen."""
+    emu, hotline = desk.emu, desk.hotline
+    phone = Phone(emu, 5105, "en", hotline.catalogs)
+    await report_to_the_end(phone)
+    entry = await posted_card(emu)
+    await stored(desk, entry.message_id)
+    # put the bot back in the moment between sending the card and recording it
+    async with hotline.sessions() as session, session.begin():
+        mapping = await session.get(CaseMessage, (GROUP, entry.message_id))
+        assert mapping is not None
+        await session.delete(mapping)
+        in_flight = OutboxMessage(
+            chat_id=GROUP, kind="card", priority=1, payload={}, report_id=1, status=SENDING,
+            attempts=1, due_at=datetime.now(UTC), created_at=datetime.now(UTC),
+        )  # fmt: skip
+        session.add(in_flight)
+    after = phone.last_id()
+    await emu.reply_to(emu.user(OFFICER, first_name="Budi"), GROUP, entry.message_id, "We are coming.")
+    await asyncio.sleep(0.5)
+    async with hotline.sessions() as session, session.begin():  # the sender records it now
+        session.add(CaseMessage(chat_id=GROUP, message_id=entry.message_id, report_id=1))
+        row = await session.get(OutboxMessage, in_flight.id)
+        assert row is not None
+        row.status = "sent"
+    message = await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
+    assert "We are coming." in (message.text or "")
+    await emu.wait_for_bot_message(GROUP, contains="On its way to PNH-000001", timeout=10)
 
 
 async def test_a_held_reply_waits_until_the_citizen_writes(desk: Running) -> None:
