@@ -28,6 +28,7 @@ from bot.handlers.officer import Desk, OfficerHandler
 from bot.handlers.staff import StaffDesk, StaffHandler
 from bot.i18n import Catalogs
 from bot.keys import keyring_for
+from bot.services.admission import Admission
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
 from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
@@ -126,6 +127,7 @@ class Hotline:
         self.holds = ChatHolds(engine)
         self.locks = ChatLocks(self.holds)
         self.flood = FloodGate(settings.flood_limit, settings.flood_window_seconds)
+        self.admission = Admission(settings.concurrent_updates)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Hotline:
@@ -149,6 +151,13 @@ class Hotline:
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         port = SharedRatePort(port, self.spent)
         ahead = await self._flood_turn(inp, port) if inp.is_private else False
+        urgent = is_sos(inp)
+        if urgent and self.admission.waiting(inp.chat_id):
+            ahead = True  # it passes messages of its chat that wait in line
+        async with self.admission.turn(inp.chat_id, urgent):  # a surge waits in line; an SOS does not
+            await self._route(inp, port, ahead)
+
+    async def _route(self, inp: Incoming, port: BotPort, ahead: bool) -> None:
         if self.answers.wants(inp):  # a citizen's answer to a broadcast, before their conversation
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.answers.handle(inp, port)))
         elif await self.staff.wants(inp):
