@@ -73,7 +73,7 @@ class Settings(BaseSettings):
     group_rate_per_minute: int = Field(default=20, gt=0)  # messages a minute to one group
     flood_limit: int = Field(default=8, ge=1)  # a citizen sending more than this many messages…
     flood_window_seconds: float = Field(default=10, gt=0)  # …in this many seconds is slowed (never dropped)
-    concurrent_updates: int = Field(default=16, ge=1)  # handled at once in a process; the rest wait in turn
+    concurrent_updates: int = Field(default=8, ge=1)  # handled at once in a process; the rest wait in turn
 
     # Personal data is encrypted at rest with this key (several, comma-separated: the first encrypts,
     # the others only decrypt, during a rotation). Not set: a key file beside the database.
