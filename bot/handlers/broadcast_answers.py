@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.actions import AnswerCallback
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
-from bot.i18n import N_, Catalogs, pick_language
+from bot.handlers.languages import their_language
+from bot.i18n import N_, Catalogs
 from bot.services.broadcasts import parse_answer, record
 from bot.services.broadcasts.presets import ANSWER_PREFIX
 
@@ -39,7 +40,7 @@ class BroadcastAnswers:
                 recorded = await record(session, inp.user_id, parsed[0], parsed[1], self.clock())
         if recorded is None:
             log.warning("refused broadcast answer %r from user %s", inp.callback_data, inp.user_id)
-            t = self.catalogs[pick_language(None, inp.language_code)]
+            t = self.catalogs[await their_language(self.sessions, inp)]
             notice = t(N_("This button is no longer active."))
         else:
             t = self.catalogs[recorded.language]

@@ -15,6 +15,7 @@ from bot.core.actions import AnswerCallback, SendMessage
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.handlers import officer_commands
+from bot.handlers.languages import their_language
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import details_text
@@ -83,6 +84,8 @@ class OfficerHandler:
                 inp.user_id,
                 inp.chat_id,
             )
+            if not in_group:  # most likely a citizen: in their language, not the officers'
+                t = self.desk.catalogs[await their_language(self.desk.sessions, inp)]
             refusal = t(N_("Sorry, only the embassy's duty officers can do this."))
             if inp.kind is Kind.BUTTON and inp.callback_id:
                 await port.perform(AnswerCallback(inp.callback_id, refusal, alert=True))
@@ -143,14 +146,16 @@ class OfficerHandler:
         """
         for _ in range(MAPPING_POLLS):
             async with self.desk.sessions() as session:
-                mapping = await session.get(CaseMessage, (chat_id, message_id))
-                if mapping is not None:
-                    return mapping.report_id
+                # sends under way first, then the mapping: a send that ends in between commits its
+                # mapping with its end, so the second read sees it (the other order could miss both)
                 in_flight = await session.scalar(
                     select(OutboxMessage.id)
                     .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == SENDING)
                     .limit(1)
                 )
+                mapping = await session.get(CaseMessage, (chat_id, message_id))
+            if mapping is not None:
+                return mapping.report_id
             if in_flight is None:
                 return None
             await asyncio.sleep(MAPPING_POLL_SECONDS)

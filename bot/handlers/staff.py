@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.actions import AnswerCallback, SendDocument, SendMessage
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
+from bot.handlers.languages import their_language
 from bot.handlers.staff_compose import Composing
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.broadcasts import queue_progress, stop
@@ -82,6 +83,8 @@ class StaffHandler:
         t = self.desk.t
         if not self.desk.roles.is_staff(inp.user_id):
             log.warning("refused %r from user %s", inp.callback_data or inp.command, inp.user_id)
+            if inp.is_private:  # most likely a citizen: in their language, not the officers'
+                t = self.desk.catalogs[await their_language(self.desk.sessions, inp)]
             refusal = t(N_("Sorry, only the embassy's staff can do this."))
             if inp.callback_id:
                 await port.perform(AnswerCallback(inp.callback_id, refusal, alert=True))

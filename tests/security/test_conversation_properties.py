@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
@@ -288,6 +288,10 @@ def test_any_inputs_to_the_real_hotline(tmp_path: Path, capsys: Any) -> None:
 
         @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
         @given(scenario())
+        @example(
+            ("en", 0, [("button", "bc:go")])
+        )  # a staff button: refused in their language, not the officers'
+        @example(("en", 0, [("button", "o:ack:1")]))
         def check(case: tuple[str, int, list[tuple[str, Any]]]) -> None:
             ran["examples"] += 1
             runner.run(play(*case))
