@@ -95,3 +95,17 @@ def mode(request: pytest.FixtureRequest) -> str:
 async def bot(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> AsyncIterator[Running]:
     async with running(e2e_settings(emu, tmp_path, framework, mode), emu) as r:
         yield r
+
+
+@contextlib.asynccontextmanager
+async def officer_desk(
+    emu: Emulator, tmp_path: Path, framework: str, mode: str, group: int, officer: int, staff: int
+) -> AsyncIterator[Running]:
+    """The hotline with an officer group (one officer, Budi, in it) and one staff member; cards in English."""
+    emu.create_group(group, "Duty officers", [emu.user(officer, first_name="Budi")])
+    base = e2e_settings(emu, tmp_path, framework, mode)
+    settings = base.model_copy(
+        update={"officer_chat_id": group, "staff_ids": (staff,), "officer_language": "en"}
+    )
+    async with running(settings, emu) as r:
+        yield r

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.emulator import Emulator
 from bot.runtime.base import SECRET_HEADER
 from storage.models import ReportEvent
-from tests.e2e.conftest import SECRET, Running, e2e_settings, running
+from tests.e2e.conftest import SECRET, Running, officer_desk
 from tests.e2e.phone import Phone
 
 GROUP = -1001000000003
@@ -27,12 +27,7 @@ GROUP_CHAT = {"id": GROUP, "type": "supergroup", "title": "Duty officers"}
 
 @pytest.fixture
 async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
-    emu.create_group(GROUP, "Duty officers", [emu.user(OFFICER, first_name="Budi")])
-    base = e2e_settings(emu, tmp_path, framework, "webhook")
-    settings = base.model_copy(
-        update={"officer_chat_id": GROUP, "staff_ids": (STAFF,), "officer_language": "en"}
-    )
-    async with running(settings, emu) as r:
+    async with officer_desk(emu, tmp_path, framework, "webhook", GROUP, OFFICER, STAFF) as r:
         yield r
 
 

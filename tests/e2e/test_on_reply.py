@@ -17,7 +17,7 @@ from bot.emulator import Emulator
 from bot.services.broadcasts import Filters, Plan, launch
 from bot.services.outbox import enqueue
 from storage.models import Citizen, OutboxMessage
-from tests.e2e.conftest import Running, e2e_settings, running
+from tests.e2e.conftest import Running, officer_desk
 from tests.e2e.phone import Phone
 
 GROUP = -1001000000002
@@ -28,12 +28,7 @@ NOTICE = "Your case has a new status."  # what some future path might queue, for
 
 @pytest.fixture
 async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
-    emu.create_group(GROUP, "Duty officers", [emu.user(OFFICER, first_name="Budi")])
-    base = e2e_settings(emu, tmp_path, framework, "polling")
-    settings = base.model_copy(
-        update={"officer_chat_id": GROUP, "staff_ids": (STAFF,), "officer_language": "en"}
-    )
-    async with running(settings, emu) as r:
+    async with officer_desk(emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF) as r:
         yield r
 
 
