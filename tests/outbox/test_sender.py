@@ -235,7 +235,7 @@ async def test_run_sends_at_once_when_woken(sessions: Sessions, moment: Moment, 
             break
         await asyncio.sleep(0.005)
     assert port.texts() == ["new"]
-    assert loop.time() - started < 0.5  # well before the idle look
+    assert loop.time() - started < 2.5  # well before the idle look (5 s), with room for a loaded machine
     stop.set()
     await asyncio.wait_for(task, 5)
 
@@ -325,6 +325,6 @@ async def test_drain_waits_for_the_turns_then_returns(
     started = loop.time()
     await sender.drain(timeout=3)
     assert port.texts() == ["relay 0", "relay 1", "relay 2"]
-    assert 0.09 <= loop.time() - started < 1.0
+    assert 0.09 <= loop.time() - started < 2.5
     gaps = [b - a for a, b in zip(port.at, port.at[1:], strict=False)]
     assert min(gaps) >= 0.05
