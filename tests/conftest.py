@@ -9,6 +9,24 @@ import pytest
 
 from tests.support.databases import drop_databases, on_postgres
 
+NO_DATABASE = "no_database"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{NO_DATABASE}: touches no database, so it runs on the SQLite pass only"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, a test marked no_database would only repeat the SQLite pass: left out."""
+    if not on_postgres():
+        return
+    left_out = [item for item in items if item.get_closest_marker(NO_DATABASE)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if not item.get_closest_marker(NO_DATABASE)]
+
 
 @pytest.fixture(autouse=True)
 def _test_databases(request: pytest.FixtureRequest) -> Iterator[None]:

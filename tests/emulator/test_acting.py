@@ -8,6 +8,8 @@ import pytest
 
 from bot.emulator import Emulator
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 USER_ID = 1001
 GROUP_ID = -1001000000003
 

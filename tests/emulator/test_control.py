@@ -11,6 +11,8 @@ import pytest
 from bot.emulator import DEFAULT_TOKEN, Emulator, EmulatorClient, Limits, serve
 from bot.emulator.client import EmulatorError
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 USER_ID = 1001
 GROUP_ID = -1001000000004
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.emulator import DEFAULT_TOKEN, Emulator
+
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 
 USER_ID = 5001
 GROUP = -1001000000077

@@ -23,6 +23,8 @@ from telegram.request import HTTPXRequest
 from bot.emulator import Emulator, Limits
 from bot.emulator.errors import NOT_MODIFIED
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 USER_ID = 1001
 
 

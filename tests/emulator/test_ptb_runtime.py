@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import telegram
 from telegram import (
     BotCommand,
@@ -20,6 +21,8 @@ from telegram import (
 
 from bot.emulator import Emulator
 from bot.emulator.media import TINY_PNG
+
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 
 USER_ID = 1001
 GROUP_ID = -1001234567890

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
+import pytest
 import telegram
 from aiogram import Bot, Dispatcher, F
 from aiogram.filters import CommandStart
@@ -19,6 +20,8 @@ from telegram.ext import (
 )
 
 from bot.emulator import Emulator
+
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 
 USER_ID = 1001
 

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from bot.emulator import Emulator
 from bot.emulator.media import TINY_PNG
 from bot.emulator.spec import METHODS
+
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 
 USER_ID = 1001
 GROUP_ID = -1001000000001

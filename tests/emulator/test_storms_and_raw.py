@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import aiohttp
+import pytest
 
 from bot.emulator import Emulator
 from tests.emulator.conftest import RawApi
+
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 
 
 async def test_a_storm_fails_a_share_of_calls_for_a_while_then_stops(emu: Emulator, raw: RawApi) -> None:

@@ -16,6 +16,8 @@ from aiohttp import web
 from bot.emulator import Emulator
 from bot.emulator.errors import WEBHOOK_CONFLICT
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 USER_ID = 1001
 
 

@@ -10,6 +10,8 @@ from bot.core.incoming import Contact, Incoming, Kind, Location
 from bot.runtime import Runtime
 from tests.runtime.conftest import Recorder
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 CHAT = 1001
 GROUP = -1001234567890
 SITI = {"id": CHAT, "is_bot": False, "first_name": "Siti", "last_name": "Aminah", "username": "siti",

@@ -24,6 +24,8 @@ from bot.core.port import DeliveryError
 from bot.emulator import Emulator, EmuUser, TranscriptEntry
 from bot.runtime import Runtime
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 CHAT = 1001
 BUTTONS = InlineKeyboard(((InlineButton("Yes", "q:yes"), InlineButton("Site", url="https://kemlu.go.id")),))
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -197,6 +198,7 @@ def texts_of(outcome: Outcome) -> Iterable[str]:
             yield item.text
 
 
+@pytest.mark.no_database  # the step function alone: on the SQLite pass only
 def test_any_inputs_to_the_step_function(capsys: Any) -> None:
     ran: Counter[str] = Counter()
 

@@ -8,6 +8,8 @@ import pytest
 
 from bot.services.admission import Admission
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 
 async def test_at_most_limit_at_once_and_in_the_order_they_came() -> None:
     admission = Admission(2)

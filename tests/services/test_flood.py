@@ -7,6 +7,8 @@ import pytest
 
 from bot.services.flood import FloodGate
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 
 class Clock:
     def __init__(self) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.services.seen import KEEP, seen_before
 from storage.models import Conversation
+
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 
 
 def fresh(message_ids: dict[str, object] | None = None) -> Conversation:

@@ -6,6 +6,8 @@ import pytest
 
 from bot.services.triage import priority
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 
 @pytest.mark.parametrize(
     ("sos", "safety", "passport", "expected"),

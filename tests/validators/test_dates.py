@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 
 from bot.validators import Invalid, parse_birth_date
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 TODAY = datetime.date(2025, 6, 1)
 AUG_17_1995 = datetime.date(1995, 8, 17)
 

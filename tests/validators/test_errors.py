@@ -8,6 +8,8 @@ import pytest
 import bot.validators as validators
 from bot.validators import CODES, Invalid
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 PACKAGE_DIR = Path(validators.__file__).parent
 
 

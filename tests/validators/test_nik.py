@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from bot.validators import PROVINCES, Invalid, NikInfo, parse_nik
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 # Woman born 7 Aug 1995 in Jawa Barat (32), Kab. Bogor (01), district 01: day 07 + 40 = 47.
 WOMAN_JABAR = "3201014708950001"
 # Man born 17 Aug 1995 in DKI Jakarta (31), Jakarta Selatan (71), district 01.

@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from bot.validators import Invalid, parse_passport_number
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),

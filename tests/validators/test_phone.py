@@ -6,6 +6,8 @@ from hypothesis import strategies as st
 
 from bot.validators import Invalid, is_indonesian_mobile, normalise_phone
 
+pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
+
 
 def _code(text: str) -> str:
     with pytest.raises(Invalid) as caught:
