@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from storage.crypto import Keyring
@@ -18,12 +20,15 @@ def make_engine(url: str, keyring: Keyring | None = None) -> AsyncEngine:
 
     Without a keyring, the database's key file is used (made on first use: storage.keyfile)."""
     kwargs: dict[str, Any] = {}
+    target: Any = url
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
-    engine = create_async_engine(url, **kwargs)
+        registry.register("sqlite.inloop", "storage.inloop", "InLoopSQLiteDialect")
+        target = make_url(url).set(drivername="sqlite+inloop")  # in the loop's thread: storage.inloop
+    engine = create_async_engine(target, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     attach(engine, keyring if keyring is not None else file_keyring(url))
