@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, update
+from sqlalchemy import CursorResult, Table, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMessage, SendMessage
@@ -255,11 +255,11 @@ async def write_back(
     if sent:
         stamp = int(now.timestamp())
         ids["ids"] = (list(ids.get("ids", [])) + [[i, stamp] for i in sent])[-KEEP_MESSAGE_IDS:]
+    table = cast(Table, Conversation.__table__)  # a Core statement: the ORM's bulk update costs more
     result = await session.execute(
-        update(Conversation)
-        .where(Conversation.chat_id == known.chat_id, Conversation.updated_at == known.updated_at)
+        update(table)
+        .where(table.c.chat_id == known.chat_id, table.c.updated_at == known.updated_at)
         .values(data=data, message_ids=ids, updated_at=now)
-        .execution_options(synchronize_session=False)
     )
     return int(cast(CursorResult[Any], result).rowcount) == 1
 

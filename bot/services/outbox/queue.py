@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action
@@ -87,9 +87,10 @@ def queued(session: AsyncSession) -> bool:
 
 async def release_held(session: AsyncSession, chat_id: int, now: datetime) -> int:
     """The citizen has just written: their held rows become pending, due now. Returns how many."""
+    outbox = cast(Table, OutboxMessage.__table__)  # Core, not the ORM's bulk update: one per update
     result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == HELD)
+        update(outbox)
+        .where(outbox.c.chat_id == chat_id, outbox.c.status == HELD)
         .values(status=PENDING, due_at=now)
     )
     return int(cast(CursorResult[Any], result).rowcount)
