@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Citizen, Conversation, Report, ReportEvent
 
+_CITIZEN_BY_USER = select(Citizen).where(Citizen.telegram_user_id == bindparam("user"))  # built once: hot
+
 
 async def citizen_by_user(session: AsyncSession, user_id: int) -> Citizen | None:
-    result = await session.execute(select(Citizen).where(Citizen.telegram_user_id == user_id))
+    result = await session.execute(_CITIZEN_BY_USER, {"user": user_id})
     return result.scalar_one_or_none()
 
 

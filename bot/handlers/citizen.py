@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, update
+from sqlalchemy import CursorResult, Table, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMessage, SendMessage
@@ -246,6 +246,15 @@ class CitizenHandler:
             remember(conv, sent, self.clock())
 
 
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+# Built once (its cache key too): every answer runs it. Core, not the ORM's bulk update.
+_WRITE_BACK = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.chat_id == bindparam("chat"), _CONVERSATIONS.c.updated_at == bindparam("seen"))
+    .values(data=bindparam("d"), message_ids=bindparam("ids"), updated_at=bindparam("now"))
+)
+
+
 async def write_back(
     session: AsyncSession, known: Conversation, sent: list[int], question: int | None, now: datetime
 ) -> bool:
@@ -255,11 +264,8 @@ async def write_back(
     if sent:
         stamp = int(now.timestamp())
         ids["ids"] = (list(ids.get("ids", [])) + [[i, stamp] for i in sent])[-KEEP_MESSAGE_IDS:]
-    table = cast(Table, Conversation.__table__)  # a Core statement: the ORM's bulk update costs more
     result = await session.execute(
-        update(table)
-        .where(table.c.chat_id == known.chat_id, table.c.updated_at == known.updated_at)
-        .values(data=data, message_ids=ids, updated_at=now)
+        _WRITE_BACK, {"chat": known.chat_id, "seen": known.updated_at, "d": data, "ids": ids, "now": now}
     )
     return int(cast(CursorResult[Any], result).rowcount) == 1
 

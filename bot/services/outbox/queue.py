@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, select, update
+from sqlalchemy import CursorResult, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action
@@ -85,12 +85,16 @@ def queued(session: AsyncSession) -> bool:
     return bool(session.info.get(QUEUED))
 
 
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+# Built once (its cache key too): every citizen's message runs it. Core, not the ORM's bulk update.
+_RELEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.chat_id == bindparam("chat"), _OUTBOX.c.status == HELD)
+    .values(status=PENDING, due_at=bindparam("now"))
+)
+
+
 async def release_held(session: AsyncSession, chat_id: int, now: datetime) -> int:
     """The citizen has just written: their held rows become pending, due now. Returns how many."""
-    outbox = cast(Table, OutboxMessage.__table__)  # Core, not the ORM's bulk update: one per update
-    result = await session.execute(
-        update(outbox)
-        .where(outbox.c.chat_id == chat_id, outbox.c.status == HELD)
-        .values(status=PENDING, due_at=now)
-    )
+    result = await session.execute(_RELEASE, {"chat": chat_id, "now": now})
     return int(cast(CursorResult[Any], result).rowcount)
