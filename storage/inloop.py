@@ -37,6 +37,11 @@ async def _at_once() -> None:
     statement awaited something (an async driver); this costs a greenlet switch, not a loop turn."""
 
 
+async def _wait_for(lock: asyncio.Lock) -> None:
+    async with asyncio.timeout(WAIT_SECONDS):
+        await lock.acquire()
+
+
 class InLoopCursor(sqlite3.Cursor):
     async def _async_soft_close(self) -> None:
         """What SQLAlchemy's asyncio results call on an async driver's cursor: the rows stay."""
@@ -93,7 +98,7 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
         turns = self._turns.setdefault(asyncio.get_running_loop(), {})
         turn = turns.get(self._path) or turns.setdefault(self._path, WriterTurn())
         try:
-            await_only(asyncio.wait_for(turn.lock.acquire(), WAIT_SECONDS))
+            await_only(_wait_for(turn.lock))
         except TimeoutError:
             raise self.loaded_dbapi.OperationalError("database is locked") from None
         self._holding[conn] = turn
