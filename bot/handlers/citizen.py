@@ -33,6 +33,7 @@ from bot.flow.model import (
     Submit,
     Wipe,
 )
+from bot.handlers.languages import their_language
 from bot.i18n import N_, Catalogs, pick_language
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -135,9 +136,7 @@ class CitizenHandler:
 
     async def slow_notice(self, inp: Incoming, port: BotPort) -> None:
         """The one notice of a flood (services.flood): everything will be read, a little slower."""
-        async with self.sessions() as session:
-            citizen = await citizen_by_user(session, inp.user_id)
-        t = self.catalogs[pick_language(citizen.language if citizen else None, inp.language_code)]
+        t = self.catalogs[await their_language(self.sessions, inp)]
         text = t(N_("You are writing very fast. I read every message in turn: please wait a moment."))
         message_id = await port.perform(SendMessage(inp.chat_id, text))
         if message_id is not None:
