@@ -69,7 +69,7 @@ async def started(emu: Emulator, proc: subprocess.Popen[bytes], calls_before: in
             c.method in ("getUpdates", "deleteWebhook", "setWebhook") for c in emu.calls[calls_before:]
         )
 
-    await emu.wait_for(ready, timeout=30)
+    await emu.wait_for(ready, timeout=90)  # importing aiogram alone: 6 s quiet, over 20 s beside the suite
 
 
 async def test_killed_mid_report_continues_with_every_answer(
