@@ -10,7 +10,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import BindParameter, CursorResult, and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -61,19 +61,37 @@ _CLAIM = (
 )
 
 
-def _is_head(now: datetime) -> Any:
-    """The row is its chat's next: no row of the chat is being sent, and none that goes first waits.
+def _ahead_of(row: Any, status: str, *more: Any) -> Any:
+    """Another row of the same chat in `status` (and `more`). One EXISTS per status, so that it looks
+    up (chat_id, status) in its index instead of reading every row the chat was ever sent."""
+    other = _OTHER
+    return exists().where(other.chat_id == row.chat_id, other.status == status, other.id != row.id, *more)
 
-    Within a chat rows go in (priority, id) order. A row that goes first and is due, or failed and
-    waits for its retry, keeps the rows after it waiting (an edit never overtakes the message it
-    edits); a row that goes first but is merely scheduled for later (never tried) does not.
-    """
+
+def _candidates_query() -> Any:
+    """(id, chat_id) of the due rows that head their chats: no row of the chat is being sent, and none
+    that goes first waits. Within a chat rows go in (priority, id) order. A row that goes first and
+    is due, or failed and waits for its retry, keeps the rows after it waiting (an edit never
+    overtakes the message it edits); a row that goes first but is merely scheduled for later (never
+    tried) does not. Built once, with parameters: the sender runs it at every look."""
     row, other = OutboxMessage, _OTHER
+    now: BindParameter[datetime] = bindparam("now", type_=OutboxMessage.due_at.type)
     goes_first = or_(other.priority < row.priority, and_(other.priority == row.priority, other.id < row.id))
-    ahead = and_(other.status == PENDING, goes_first, or_(other.due_at <= now, other.attempts > 0))
-    return ~exists().where(
-        other.chat_id == row.chat_id, other.id != row.id, or_(other.status == SENDING, ahead)
+    return (
+        select(row.id, row.chat_id)
+        .where(
+            row.status == PENDING,
+            row.due_at <= now,
+            row.chat_id.not_in(bindparam("exclude", expanding=True)),
+            ~_ahead_of(row, SENDING),
+            ~_ahead_of(row, PENDING, goes_first, or_(other.due_at <= now, other.attempts > 0)),
+        )
+        .order_by(row.priority, row.id)
+        .limit(bindparam("limit"))
     )
+
+
+_CANDIDATES = _candidates_query()
 
 
 async def candidates(
@@ -84,17 +102,10 @@ async def candidates(
     For several senders on PostgreSQL, this is where to add FOR UPDATE SKIP LOCKED (and claim in
     the same unit of work); one sender needs no lock here: `claim` checks the row is still pending.
     """
-    query = (
-        select(OutboxMessage.id, OutboxMessage.chat_id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.due_at <= now, _is_head(now))
-        .order_by(OutboxMessage.priority, OutboxMessage.id)
-        .limit(limit)
-    )
-    if exclude:
-        query = query.where(OutboxMessage.chat_id.not_in(list(exclude)))
     seen: set[int] = set()
     found: list[tuple[int, int]] = []
-    for row_id, chat_id in await session.execute(query):
+    params = {"now": now, "exclude": list(exclude), "limit": limit}
+    for row_id, chat_id in await session.execute(_CANDIDATES, params):
         if chat_id not in seen:
             seen.add(chat_id)
             found.append((row_id, chat_id))
@@ -103,11 +114,13 @@ async def candidates(
 
 async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
     """When the first pending row that is not due yet becomes due."""
-    query = select(func.min(OutboxMessage.due_at)).where(
-        OutboxMessage.status == PENDING, OutboxMessage.due_at > now
-    )
-    value: datetime | None = await session.scalar(query)
+    value: datetime | None = await session.scalar(_NEXT_DUE, {"now": now})
     return value
+
+
+_NEXT_DUE = select(func.min(OutboxMessage.due_at)).where(
+    OutboxMessage.status == PENDING, OutboxMessage.due_at > bindparam("now")
+)
 
 
 async def due_count(session: AsyncSession, now: datetime) -> int:
