@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMessage, SendMessage
 from bot.core.incoming import Incoming, Kind
@@ -41,7 +41,7 @@ from bot.services.reports import Reports
 from bot.services.seen import seen_before
 from storage.locks import lock_chat
 from storage.models import Citizen, Conversation, Report
-from storage.repositories import citizen_by_user, conversation, report
+from storage.repositories import chat_state, conversation
 
 log = logging.getLogger(__name__)
 KEEP_MESSAGE_IDS = 300
@@ -81,18 +81,16 @@ class CitizenHandler:
         now = self.clock()
         async with self.sessions() as session, session.begin():
             await lock_chat(session, inp.chat_id)  # another worker handling this chat: wait for its commit
-            citizen = await citizen_by_user(session, inp.user_id)
+            citizen, conv, linked = await chat_state(session, inp.user_id, inp.chat_id)
             if citizen is None:
                 citizen = Citizen(telegram_user_id=inp.user_id, chat_id=inp.chat_id, created_at=now)
                 session.add(citizen)
                 await session.flush()
-            conv = await conversation(session, inp.chat_id)
             if conv is None:
                 conv = Conversation(chat_id=inp.chat_id, step="new", data={}, message_ids={"ids": []})
                 session.add(conv)
             if seen_before(conv, inp.update_id):
                 return  # Telegram delivered this update again (a webhook retry, a restart): done already
-            linked = await report(session, conv.report_id) if conv.report_id else None
             state = State(
                 step=conv.step,
                 data=dict(conv.data),
@@ -233,9 +231,12 @@ class CitizenHandler:
         """Store the ids of the messages just sent. `known`: the conversation as this update committed
         it; when nothing changed it since, one UPDATE writes it back (no read: a surge's every answer
         pays this), else it is read again and changed."""
+        if known is not None:
+            engine: AsyncEngine = self.sessions.kw["bind"]
+            async with engine.begin() as conn:  # a connection is enough, and cheaper than a session
+                if await write_back(conn, known, sent, question, self.clock()):
+                    return
         async with self.sessions() as session, session.begin():
-            if known is not None and await write_back(session, known, sent, question, self.clock()):
-                return
             await lock_chat(session, chat_id)
             conv = await conversation(session, chat_id)
             if conv is None:
@@ -255,7 +256,7 @@ _WRITE_BACK = (
 
 
 async def write_back(
-    session: AsyncSession, known: Conversation, sent: list[int], question: int | None, now: datetime
+    conn: AsyncConnection, known: Conversation, sent: list[int], question: int | None, now: datetime
 ) -> bool:
     """The conversation with the sent ids, if its row is still as `known` (same updated_at)."""
     data = {**known.data, "_q": question} if question is not None else known.data
@@ -263,7 +264,7 @@ async def write_back(
     if sent:
         stamp = int(now.timestamp())
         ids["ids"] = (list(ids.get("ids", [])) + [[i, stamp] for i in sent])[-KEEP_MESSAGE_IDS:]
-    result = await session.execute(
+    result = await conn.execute(
         _WRITE_BACK, {"chat": known.chat_id, "seen": known.updated_at, "d": data, "ids": ids, "now": now}
     )
     return int(cast(CursorResult[Any], result).rowcount) == 1
