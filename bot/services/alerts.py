@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action, EditMessage, SendLocation, SendMessage
@@ -33,6 +33,18 @@ class AlertSettings:
     sos_escalate: timedelta
 
 
+# Built once: a report's every change asks it.
+_PENDING = (
+    select(OutboxMessage.id)
+    .where(
+        OutboxMessage.report_id == bindparam("report"),
+        OutboxMessage.kind == bindparam("kind"),
+        OutboxMessage.status.in_(bindparam("statuses", expanding=True)),
+    )
+    .limit(1)
+)
+
+
 class Alerts:
     """Queue what the officers must see, inside the caller's unit of work."""
 
@@ -53,13 +65,8 @@ class Alerts:
     async def _pending(
         self, report: Report, kind: str, statuses: tuple[str, ...] = ("pending", "sending")
     ) -> bool:
-        found = await self.session.execute(
-            select(OutboxMessage.id).where(
-                OutboxMessage.report_id == report.id,
-                OutboxMessage.kind == kind,
-                OutboxMessage.status.in_(statuses),
-            )
-        )
+        params = {"report": report.id, "kind": kind, "statuses": list(statuses)}
+        found = await self.session.execute(_PENDING, params)
         return found.first() is not None
 
     async def raised(self, report: Report) -> None:
