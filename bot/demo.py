@@ -82,6 +82,7 @@ class Screen:
 
 
 async def demo(framework: str, database: str) -> int:
+    print(f"Starting the emulator and the bot ({framework}); this takes a few seconds…", flush=True)
     db = Path(database)
     db.parent.mkdir(parents=True, exist_ok=True)
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
