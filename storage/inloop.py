@@ -52,13 +52,6 @@ class InLoopConnection(sqlite3.Connection):
         return super().cursor(factory)
 
 
-class WriterTurn:
-    """Which connection of this process may write to one database file, in one event loop."""
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-
-
 class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
     """`sqlite+inloop://` (storage.db makes every SQLite URL one): see the module notes."""
 
@@ -66,16 +59,17 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
     is_async = True
     supports_statement_cache = True
 
-    # The turns, per event loop and database file. Shared by every engine on a file in the process,
-    # as SQLite's own lock is: two engines on one file (a test's and the bot's) must take turns too.
-    _turns: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, WriterTurn]]] = (
+    # The writer turns (which connection of the process may write), per event loop and database file.
+    # Shared by every engine on a file in the process, as SQLite's own lock is: two engines on one
+    # file (a test's and the bot's) must take turns too.
+    _turns: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]]] = (
         weakref.WeakKeyDictionary()
     )
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._path = ""
-        self._holding: dict[int, WriterTurn] = {}  # id() of a DBAPI connection -> the turn it holds
+        self._holding: dict[int, asyncio.Lock] = {}  # id() of a DBAPI connection -> the turn it holds
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
@@ -96,9 +90,9 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
             await_only(_at_once())
             return
         turns = self._turns.setdefault(asyncio.get_running_loop(), {})
-        turn = turns.get(self._path) or turns.setdefault(self._path, WriterTurn())
+        turn = turns.get(self._path) or turns.setdefault(self._path, asyncio.Lock())
         try:
-            await_only(_wait_for(turn.lock))
+            await_only(_wait_for(turn))
         except TimeoutError:
             raise self.loaded_dbapi.OperationalError("database is locked") from None
         self._holding[conn] = turn
@@ -107,7 +101,7 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
         raw = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)  # the pool's proxy, or itself
         turn = self._holding.pop(id(raw), None)
         if turn is not None:
-            turn.lock.release()
+            turn.release()
 
     def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
         self._take_turn(cursor, statement)

@@ -112,15 +112,15 @@ async def candidates(
     return found
 
 
+_NEXT_DUE = select(func.min(OutboxMessage.due_at)).where(
+    OutboxMessage.status == PENDING, OutboxMessage.due_at > bindparam("now")
+)
+
+
 async def next_due(session: AsyncSession, now: datetime) -> datetime | None:
     """When the first pending row that is not due yet becomes due."""
     value: datetime | None = await session.scalar(_NEXT_DUE, {"now": now})
     return value
-
-
-_NEXT_DUE = select(func.min(OutboxMessage.due_at)).where(
-    OutboxMessage.status == PENDING, OutboxMessage.due_at > bindparam("now")
-)
 
 
 async def due_count(session: AsyncSession, now: datetime) -> int:
