@@ -39,9 +39,10 @@ PATIENCE_SECONDS = 60.0  # after this long, go on without the hold (the unit-of-
 QUERY_SECONDS = 10.0  # a query that takes longer: the connection is dropped, and its holds with it
 
 
-def shared(session: AsyncSession) -> bool:
+def shared(db: AsyncSession | AsyncConnection) -> bool:
     """Whether several processes may share this database (PostgreSQL)."""
-    return session.get_bind().dialect.name == "postgresql"
+    dialect = db.get_bind().dialect if isinstance(db, AsyncSession) else db.dialect
+    return dialect.name == "postgresql"
 
 
 def folded(chat_id: int) -> int:
@@ -49,10 +50,10 @@ def folded(chat_id: int) -> int:
     return (chat_id ^ (chat_id >> 31)) & 0x7FFFFFFF
 
 
-async def lock_chat(session: AsyncSession, chat_id: int) -> None:
+async def lock_chat(db: AsyncSession | AsyncConnection, chat_id: int) -> None:
     """Wait until no other unit of work holds this chat, and hold it until this one ends."""
-    if shared(session):
-        await session.execute(select(func.pg_advisory_xact_lock(CHAT_SPACE, folded(chat_id))))
+    if shared(db):
+        await db.execute(select(func.pg_advisory_xact_lock(CHAT_SPACE, folded(chat_id))))
 
 
 class ChatHolds:

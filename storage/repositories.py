@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from storage.models import Citizen, Conversation, Report, ReportEvent
 
@@ -35,6 +39,55 @@ async def chat_state(
     conv = await conversation(session, chat_id)  # not a citizen (yet, or no longer): rare
     linked = await report(session, conv.report_id) if conv is not None and conv.report_id else None
     return None, conv, linked
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRow:
+    """What a citizen's message needs to know, as plain values: the citizen's language choice, their
+    conversation in the chat (step None: none yet) and the report it is linked to (linked_id None: none)."""
+
+    citizen_id: int
+    language: str | None
+    step: str | None
+    data: dict[str, Any] | None
+    message_ids: dict[str, Any] | None
+    report_id: int | None  # as the conversation has it
+    updated_at: datetime | None
+    linked_id: int | None
+    reference: str | None
+    status: str | None
+    submitted: bool | None
+
+
+_CITIZENS = cast(Table, Citizen.__table__)
+_CONVERSATIONS = cast(Table, Conversation.__table__)
+_REPORTS = cast(Table, Report.__table__)
+# The same as _CHAT_STATE in Core, in ChatRow's order: no objects, no session (built once: hot)
+_CHAT_ROW = (
+    select(
+        _CITIZENS.c.id,
+        _CITIZENS.c.language,
+        _CONVERSATIONS.c.step,
+        _CONVERSATIONS.c.data,
+        _CONVERSATIONS.c.message_ids,
+        _CONVERSATIONS.c.report_id,
+        _CONVERSATIONS.c.updated_at,
+        _REPORTS.c.id,
+        _REPORTS.c.reference,
+        _REPORTS.c.status,
+        _REPORTS.c.submitted,
+    )
+    .select_from(_CITIZENS)
+    .outerjoin(_CONVERSATIONS, _CONVERSATIONS.c.chat_id == bindparam("chat"))
+    .outerjoin(_REPORTS, _REPORTS.c.id == _CONVERSATIONS.c.report_id)
+    .where(_CITIZENS.c.telegram_user_id == bindparam("user"))
+)
+
+
+async def chat_row(conn: AsyncConnection, user_id: int, chat_id: int) -> ChatRow | None:
+    """The citizen's chat as plain values; None when they are not a citizen (yet, or no longer)."""
+    row = (await conn.execute(_CHAT_ROW, {"user": user_id, "chat": chat_id})).one_or_none()
+    return None if row is None else ChatRow(*row)
 
 
 async def conversation(session: AsyncSession, chat_id: int) -> Conversation | None:

@@ -38,10 +38,10 @@ from bot.i18n import N_, Catalogs, pick_language
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
 from bot.services.reports import Reports
-from bot.services.seen import seen_before
+from bot.services.seen import marked_seen, seen_before
 from storage.locks import lock_chat
 from storage.models import Citizen, Conversation, Report
-from storage.repositories import chat_state, conversation
+from storage.repositories import ChatRow, chat_row, chat_state, conversation
 
 log = logging.getLogger(__name__)
 KEEP_MESSAGE_IDS = 300
@@ -59,6 +59,27 @@ class Mission:
     zone: Any  # ZoneInfo
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """The conversation as a unit of work committed it (for writing the sent ids back without a read)."""
+
+    chat_id: int
+    data: dict[str, Any]
+    message_ids: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Handled:
+    """A message handled and committed; what is left is to send. No outcome: handled before."""
+
+    outcome: Outcome | None
+    wake: bool = False  # outbox rows were queued or released: the sender should look
+    reference: str = ""
+    wipe: list[int] | None = None  # the chat is being deleted from the phone: these ids, and what is sent
+    written: Written | None = None
+
+
 class CitizenHandler:
     def __init__(
         self,
@@ -70,6 +91,7 @@ class CitizenHandler:
         wake: Callable[[], None] = lambda: None,
     ) -> None:
         self.sessions = sessions
+        self.engine: AsyncEngine = sessions.kw["bind"]
         self.catalogs = catalogs
         self.mission = mission
         self.clock = clock
@@ -79,8 +101,68 @@ class CitizenHandler:
     async def handle(self, inp: Incoming, port: BotPort, ahead: bool = False) -> None:
         """`ahead`: an SOS handled before earlier messages of the chat that wait their turn (flood)."""
         now = self.clock()
+        async with self.engine.begin() as conn:
+            await lock_chat(conn, inp.chat_id)  # another worker handling this chat: wait for its commit
+            row = await chat_row(conn, inp.user_id, inp.chat_id)
+            done = await self._plainly(conn, row, inp, ahead, now) if row is not None else None
+        if done is None:  # a new chat, or an answer that changes more than the conversation
+            done = await self._fully(inp, ahead, now)
+        if done.outcome is None:
+            return  # Telegram delivered this update again (a webhook retry, a restart): done already
+        if done.wake:  # only for rows of its own: under a surge, a look per update would cost the sender
+            self.wake()
+        sent, question = await self._send(done.outcome, inp, port, done.reference)
+        if done.wipe is not None:  # what was just sent (taking a keyboard off) goes with the rest
+            await delete_from_phone(port, inp.chat_id, sorted({*done.wipe, *sent}))
+            sent = []
+        if sent:
+            await self.remember_sent(inp.chat_id, sent, question, known=done.written)
+
+    def _context(self, now: datetime, reference: str | None, status: str | None, ahead: bool) -> Context:
+        return Context(
+            today=now.astimezone(self.mission.zone).date(),
+            mission=self.mission.name,
+            phone=self.mission.phone,
+            retention_days=self.mission.retention_days,
+            reference=reference,
+            status=status,
+            queued=ahead,
+        )
+
+    async def _plainly(
+        self, conn: AsyncConnection, row: ChatRow, inp: Incoming, ahead: bool, now: datetime
+    ) -> Handled | None:
+        """Most messages answer a question and change only the conversation: read and written here
+        in Core, on one connection, with no session and no objects (a surge's every answer pays this
+        path). None when the step has effects or the chat has no conversation yet: `_fully` then."""
+        if row.step is None or row.data is None or row.message_ids is None:
+            return None
+        message_ids = marked_seen(row.message_ids, inp.update_id)
+        if message_ids is None:
+            return Handled(None)
+        lang = pick_language(row.language, inp.language_code)
+        state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
+        outcome = advance(state, inp, self._context(now, row.reference, row.status, ahead), self.catalogs)
+        if outcome.effects:
+            return None  # the step function is pure: `_fully` runs it again, with the objects it needs
+        released = await release_held(conn, inp.chat_id, now)
+        if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
+            message_ids = with_ids(message_ids, [inp.message_id], now)
+        wipe = None
+        if any(isinstance(o, Wipe) for o in outcome.out):
+            message_ids, wipe = deletable(message_ids, now)
+        step, data = outcome.state.step, outcome.state.data
+        linked = row.linked_id if step != "new" else None
+        values = {"step": step, "d": data, "report": linked, "ids": message_ids, "now": now}
+        await conn.execute(_WRITE, {"chat": inp.chat_id, **values})
+        written = Written(inp.chat_id, data, message_ids, now)
+        return Handled(outcome, released > 0, row.reference or "", wipe, written)
+
+    async def _fully(self, inp: Incoming, ahead: bool, now: datetime) -> Handled:
+        """The unit of work with the ORM: a first message (the citizen and conversation are made) or a
+        step with effects (consent, language, SOS, the report sent or changed, data erased)."""
         async with self.sessions() as session, session.begin():
-            await lock_chat(session, inp.chat_id)  # another worker handling this chat: wait for its commit
+            await lock_chat(session, inp.chat_id)
             citizen, conv, linked = await chat_state(session, inp.user_id, inp.chat_id)
             if citizen is None:
                 citizen = Citizen(telegram_user_id=inp.user_id, chat_id=inp.chat_id, created_at=now)
@@ -90,7 +172,7 @@ class CitizenHandler:
                 conv = Conversation(chat_id=inp.chat_id, step="new", data={}, message_ids={"ids": []})
                 session.add(conv)
             if seen_before(conv, inp.update_id):
-                return  # Telegram delivered this update again (a webhook retry, a restart): done already
+                return Handled(None)
             state = State(
                 step=conv.step,
                 data=dict(conv.data),
@@ -98,39 +180,26 @@ class CitizenHandler:
                 report_id=conv.report_id,
                 submitted=bool(linked and linked.submitted),
             )
-            ctx = Context(
-                today=now.astimezone(self.mission.zone).date(),
-                mission=self.mission.name,
-                phone=self.mission.phone,
-                retention_days=self.mission.retention_days,
-                reference=linked.reference if linked else None,
-                status=linked.status if linked else None,
-                queued=ahead,
-            )
-            outcome = advance(state, inp, ctx, self.catalogs)
+            reference, status = (linked.reference, linked.status) if linked else (None, None)
+            outcome = advance(state, inp, self._context(now, reference, status, ahead), self.catalogs)
             reports = Reports(session, self.mission.prefix, now)
             alerts = Alerts(session, self.alerts, now)
             linked = await self._apply(outcome, inp, citizen, linked, reports, alerts, now)
-            # they wrote: what waited for them may go now (also if they have since said "any")
-            with session.no_autoflush:  # the conversation is written once, at the commit
-                released = await release_held(session, inp.chat_id, now)
+            # they wrote: what waited for them may go now (also if they have since said "any"); on the
+            # connection, so no flush first: the conversation is written once, at the commit
+            released = await release_held(await session.connection(), inp.chat_id, now)
             wake = released > 0 or queued(session)
             conv.step = outcome.state.step
             conv.data = outcome.state.data
             conv.report_id = linked.id if linked and outcome.state.step != "new" else None
             if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
                 remember(conv, [inp.message_id], now)
-            wiping = any(isinstance(o, Wipe) for o in outcome.out)
-            wipe = forget_deletable(conv, now) if wiping else []
+            wipe = None
+            if any(isinstance(o, Wipe) for o in outcome.out):
+                conv.message_ids, wipe = deletable(conv.message_ids, now)
             reference = linked.reference if linked else ""
-        if wake:  # only for rows of its own: under a surge, a look per update would cost the sender
-            self.wake()
-        sent, question = await self._send(outcome, inp, port, reference or "")
-        if wiping:  # what was just sent (taking a keyboard off) goes with the rest
-            await delete_from_phone(port, inp.chat_id, sorted({*wipe, *sent}))
-            sent = []
-        if sent:
-            await self.remember_sent(inp.chat_id, sent, question, known=conv)
+        written = Written(conv.chat_id, conv.data, conv.message_ids, conv.updated_at)
+        return Handled(outcome, wake, reference or "", wipe, written)
 
     async def slow_notice(self, inp: Incoming, port: BotPort) -> None:
         """The one notice of a flood (services.flood): everything will be read, a little slower."""
@@ -226,14 +295,13 @@ class CitizenHandler:
         return sent, question
 
     async def remember_sent(
-        self, chat_id: int, sent: list[int], question: int | None, known: Conversation | None = None
+        self, chat_id: int, sent: list[int], question: int | None, known: Written | None = None
     ) -> None:
         """Store the ids of the messages just sent. `known`: the conversation as this update committed
         it; when nothing changed it since, one UPDATE writes it back (no read: a surge's every answer
         pays this), else it is read again and changed."""
         if known is not None:
-            engine: AsyncEngine = self.sessions.kw["bind"]
-            async with engine.begin() as conn:  # a connection is enough, and cheaper than a session
+            async with self.engine.begin() as conn:  # a connection is enough, and cheaper than a session
                 if await write_back(conn, known, sent, question, self.clock()):
                     return
         async with self.sessions() as session, session.begin():
@@ -254,16 +322,26 @@ _WRITE_BACK = (
     .values(data=bindparam("d"), message_ids=bindparam("ids"), updated_at=bindparam("now"))
 )
 
+# The conversation as `_plainly` leaves it (built once)
+_WRITE = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.chat_id == bindparam("chat"))
+    .values(
+        step=bindparam("step"),
+        data=bindparam("d"),
+        report_id=bindparam("report"),
+        message_ids=bindparam("ids"),
+        updated_at=bindparam("now"),
+    )
+)
+
 
 async def write_back(
-    conn: AsyncConnection, known: Conversation, sent: list[int], question: int | None, now: datetime
+    conn: AsyncConnection, known: Written, sent: list[int], question: int | None, now: datetime
 ) -> bool:
     """The conversation with the sent ids, if its row is still as `known` (same updated_at)."""
     data = {**known.data, "_q": question} if question is not None else known.data
-    ids = {**known.message_ids}
-    if sent:
-        stamp = int(now.timestamp())
-        ids["ids"] = (list(ids.get("ids", [])) + [[i, stamp] for i in sent])[-KEEP_MESSAGE_IDS:]
+    ids = with_ids(known.message_ids, sent, now) if sent else known.message_ids
     result = await conn.execute(
         _WRITE_BACK, {"chat": known.chat_id, "seen": known.updated_at, "d": data, "ids": ids, "now": now}
     )
@@ -273,25 +351,29 @@ async def write_back(
 def remember(conv: Conversation, ids: list[int], at: datetime) -> None:
     """Keep the ids of the chat's messages (both sides), with when they were sent, for deleting the
     conversation from the phone later (services: /hide). Stored as [id, unix seconds] pairs."""
-    if not ids:
-        return
-    known = list(conv.message_ids.get("ids", []))
+    if ids:
+        conv.message_ids = with_ids(conv.message_ids, ids, at)
+
+
+def with_ids(message_ids: dict[str, Any], ids: list[int], at: datetime) -> dict[str, Any]:
+    """`message_ids` with these ids kept (see `remember`), the oldest dropped past KEEP_MESSAGE_IDS."""
+    known = list(message_ids.get("ids", []))
     stamp = int(at.timestamp())
-    conv.message_ids = {**conv.message_ids, "ids": (known + [[i, stamp] for i in ids])[-KEEP_MESSAGE_IDS:]}
+    return {**message_ids, "ids": (known + [[i, stamp] for i in ids])[-KEEP_MESSAGE_IDS:]}
 
 
-def forget_deletable(conv: Conversation, now: datetime) -> list[int]:
-    """The remembered ids Telegram still lets the bot delete (under 48 hours old); all are forgotten.
-    An id stored without its time (by an earlier version) is tried: deleteMessages skips what it cannot."""
+def deletable(message_ids: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[int]]:
+    """The remembered ids Telegram still lets the bot delete (under 48 hours old), and `message_ids`
+    with all of them forgotten. An id stored without its time (by an earlier version) is tried:
+    deleteMessages skips what it cannot."""
     oldest = (now - DELETE_WINDOW).timestamp()
     young: list[int] = []
-    for item in conv.message_ids.get("ids", []):
+    for item in message_ids.get("ids", []):
         if isinstance(item, int):
             young.append(item)
         elif isinstance(item, list) and len(item) == 2 and item[1] >= oldest:
             young.append(int(item[0]))
-    conv.message_ids = {**conv.message_ids, "ids": []}
-    return sorted(set(young))
+    return {**message_ids, "ids": []}, sorted(set(young))
 
 
 async def delete_from_phone(port: BotPort, chat_id: int, ids: list[int]) -> None:

@@ -10,6 +10,8 @@ is handled ahead of a chat's slowed messages (services.flood): an older update m
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.locks import lock_chat
@@ -21,17 +23,27 @@ KEEP = 64
 
 def seen_before(conv: Conversation, update_id: int | None) -> bool:
     """True when this update was handled in this chat; else it is recorded as handled."""
+    marked = marked_seen(conv.message_ids, update_id)
+    if marked is None:
+        return True
+    if marked is not conv.message_ids:
+        conv.message_ids = marked
+    return False
+
+
+def marked_seen(message_ids: dict[str, Any], update_id: int | None) -> dict[str, Any] | None:
+    """`message_ids` with this update recorded as handled (the same dict when there is no id), or
+    None when it was handled already."""
     if update_id is None:
-        return False
-    recent = [i for i in conv.message_ids.get("seen", []) if isinstance(i, int)]
-    last = conv.message_ids.get("update")  # the highest id handled, as earlier versions kept it
+        return message_ids
+    recent = [i for i in message_ids.get("seen", []) if isinstance(i, int)]
+    last = message_ids.get("update")  # the highest id handled, as earlier versions kept it
     if not recent and isinstance(last, int):
         recent = [last]
     if update_id in recent or (len(recent) >= KEEP and update_id < min(recent)):
-        return True
-    kept = {k: v for k, v in conv.message_ids.items() if k != "update"}
-    conv.message_ids = {**kept, "seen": [*recent, update_id][-KEEP:]}
-    return False
+        return None
+    kept = {k: v for k, v in message_ids.items() if k != "update"}
+    return {**kept, "seen": [*recent, update_id][-KEEP:]}
 
 
 async def first_time(sessions: async_sessionmaker[AsyncSession], chat_id: int, update_id: int | None) -> bool:

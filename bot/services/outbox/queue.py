@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Table, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.core.actions import Action
 from bot.core.serialize import to_payload
@@ -94,7 +94,8 @@ _RELEASE = (
 )
 
 
-async def release_held(session: AsyncSession, chat_id: int, now: datetime) -> int:
-    """The citizen has just written: their held rows become pending, due now. Returns how many."""
-    result = await session.execute(_RELEASE, {"chat": chat_id, "now": now})
+async def release_held(db: AsyncSession | AsyncConnection, chat_id: int, now: datetime) -> int:
+    """The citizen has just written: their held rows become pending, due now. Returns how many.
+    (Given a connection, rows a session has not flushed yet are not seen.)"""
+    result = await db.execute(_RELEASE, {"chat": chat_id, "now": now})
     return int(cast(CursorResult[Any], result).rowcount)
