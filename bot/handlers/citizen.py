@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Table, bindparam, update
+from sqlalchemy import CursorResult, String, Table, bindparam, func, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMessage, SendMessage
@@ -134,7 +134,8 @@ class CitizenHandler:
     ) -> Handled | None:
         """Most messages answer a question and change only the conversation: read and written here
         in Core, on one connection, with no session and no objects (a surge's every answer pays this
-        path). None when the step has effects or the chat has no conversation yet: `_fully` then."""
+        path), with the citizen's own choices (consent, language, contact). None when the step has other
+        effects or the chat has no conversation yet: `_fully` then."""
         if row.step is None or row.data is None or row.message_ids is None:
             return None
         message_ids = marked_seen(row.message_ids, inp.update_id)
@@ -143,8 +144,10 @@ class CitizenHandler:
         lang = pick_language(row.language, inp.language_code)
         state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
         outcome = advance(state, inp, self._context(now, row.reference, row.status, ahead), self.catalogs)
-        if outcome.effects:
+        if not all(isinstance(e, OF_THE_CITIZEN) for e in outcome.effects):
             return None  # the step function is pure: `_fully` runs it again, with the objects it needs
+        if outcome.effects:
+            await conn.execute(_CITIZEN_CHOICES, choices(row.citizen_id, outcome.effects, now))
         released = await release_held(conn, inp.chat_id, now)
         if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
             message_ids = with_ids(message_ids, [inp.message_id], now)
@@ -334,6 +337,36 @@ _WRITE = (
         updated_at=bindparam("now"),
     )
 )
+
+_CITIZENS = cast(Table, Citizen.__table__)
+OF_THE_CITIZEN = (GiveConsent, SetLanguage, SetContactPref)  # effects that change only the citizen's row
+# Those effects in one statement (built once): a None leaves the column as it is; consent is kept
+# from the first time it was given
+_CITIZEN_CHOICES = (
+    update(_CITIZENS)
+    .where(_CITIZENS.c.id == bindparam("citizen"))
+    .values(
+        language=func.coalesce(bindparam("lang", type_=String), _CITIZENS.c.language),
+        contact_pref=func.coalesce(bindparam("pref", type_=String), _CITIZENS.c.contact_pref),
+        consent_at=func.coalesce(
+            _CITIZENS.c.consent_at, bindparam("consent", type_=_CITIZENS.c.consent_at.type)
+        ),
+        updated_at=bindparam("now"),
+    )
+)
+
+
+def choices(citizen_id: int, effects: list[Effect], now: datetime) -> dict[str, Any]:
+    """The bind values of _CITIZEN_CHOICES for these effects (the last choice of each kind wins)."""
+    values: dict[str, Any] = {"citizen": citizen_id, "now": now, "lang": None, "pref": None, "consent": None}
+    for effect in effects:
+        if isinstance(effect, SetLanguage):
+            values["lang"] = effect.lang
+        elif isinstance(effect, SetContactPref):
+            values["pref"] = effect.pref
+        elif isinstance(effect, GiveConsent):
+            values["consent"] = now
+    return values
 
 
 async def write_back(
