@@ -78,6 +78,9 @@ class PtbRuntime:
         poll_seconds: int = POLL_SECONDS,
     ) -> None:
         api = settings.telegram_api.rstrip("/")
+        # httpx logs every request at INFO, with its URL, and the URL holds the bot token: whoever
+        # reads the log could run the bot. Its warnings still come through.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         bot = LenientBot(
             settings.require_token(),
             base_url=f"{api}/bot",
