@@ -132,10 +132,10 @@ class CitizenHandler:
     async def _plainly(
         self, conn: AsyncConnection, row: ChatRow, inp: Incoming, ahead: bool, now: datetime
     ) -> Handled | None:
-        """Most messages answer a question and change only the conversation: read and written here
-        in Core, on one connection, with no session and no objects (a surge's every answer pays this
-        path), with the citizen's own choices (consent, language, contact). None when the step has other
-        effects or the chat has no conversation yet: `_fully` then."""
+        """Most messages answer a question and change only the conversation, sometimes with one of
+        the citizen's own choices (consent, language, contact). Those are read and written here in
+        Core, on one connection, with no session and no objects: a surge's every answer pays this
+        path. None when the step has other effects, or the chat has no conversation yet: `_fully`."""
         if row.step is None or row.data is None or row.message_ids is None:
             return None
         message_ids = marked_seen(row.message_ids, inp.update_id)
