@@ -198,6 +198,7 @@ def stop_event() -> asyncio.Event:
 async def run(settings: Settings, webhook: bool) -> int:
     from bot.app import Hotline
     from bot.runtime import make_runtime
+    from bot.runtime.lifecycle import settle_heap
     from storage.migrate import ensure_schema
 
     if webhook and not settings.webhook_url:
@@ -205,7 +206,8 @@ async def run(settings: Settings, webhook: bool) -> int:
     hotline = Hotline.from_settings(settings)
     try:
         await ensure_schema(hotline.engine, settings.sqlite_path is not None)
-        runtime = make_runtime(settings.framework)
+        runtime = make_runtime(settings.framework)  # imports the framework
+        settle_heap()
         await runtime(hotline, settings, stop_event(), mode="webhook" if webhook else "polling")
     finally:
         await hotline.close()
