@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select
@@ -52,7 +51,6 @@ class ChatRow:
     data: dict[str, Any] | None
     message_ids: dict[str, Any] | None
     report_id: int | None  # as the conversation has it
-    updated_at: datetime | None
     linked_id: int | None
     reference: str | None
     status: str | None
@@ -71,7 +69,6 @@ _CHAT_ROW = (
         _CONVERSATIONS.c.data,
         _CONVERSATIONS.c.message_ids,
         _CONVERSATIONS.c.report_id,
-        _CONVERSATIONS.c.updated_at,
         _REPORTS.c.id,
         _REPORTS.c.reference,
         _REPORTS.c.status,
@@ -87,7 +84,7 @@ _CHAT_ROW = (
 async def chat_row(conn: AsyncConnection, user_id: int, chat_id: int) -> ChatRow | None:
     """The citizen's chat as plain values; None when they are not a citizen (yet, or no longer)."""
     row = (await conn.execute(_CHAT_ROW, {"user": user_id, "chat": chat_id})).one_or_none()
-    return None if row is None else ChatRow(*row)
+    return None if row is None else ChatRow(*tuple(row))
 
 
 async def conversation(session: AsyncSession, chat_id: int) -> Conversation | None:
