@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import zlib
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -78,7 +79,8 @@ async def test_a_storm_of_faults_on_every_method_loses_nothing(
     officer = emu.user(OFFICER, first_name="Budi", language_code="en")
     emu.create_group(GROUP, "Duty officers", [officer])
     async with flaky_bot(settings, emu) as hotline:
-        emu.fault_storm(STORM_SECONDS, RATE, METHODS, FAULTS, seed=hash(framework) % 1000)
+        # the same storm in every run (hash() of a string changes from one process to the next)
+        emu.fault_storm(STORM_SECONDS, RATE, METHODS, FAULTS, seed=zlib.crc32(framework.encode()))
         people = [Citizen(emu, emu.user(u, first_name=f"Warga {u}", language_code="id")) for u in CITIZENS]
         sos = Citizen(emu, emu.user(SOS_CITIZEN, first_name="Darurat", language_code="id"))
 
@@ -139,4 +141,6 @@ async def test_a_storm_of_faults_on_every_method_loses_nothing(
         f"over {len({k.split(':')[0] for k in by_kind})} methods; citizens re-asked {retries} times; "
         f"{len(reports)} alerts delivered\n  {by_kind}"
     )
-    assert injected > 20
+    # the storm did hit: how often depends on how many calls fall in its 20 s, which a loaded machine
+    # lowers (24-27 alone, 17 seen beside the rest of the suite)
+    assert injected >= 10 and len({k.split(":")[0] for k in by_kind}) >= 3
