@@ -59,6 +59,11 @@ class Emulator(UserActions, ChatActions, Inspection):
         """How many updates the bot's webhook accepted."""
         return self._webhook.delivered
 
+    @property
+    def webhook_answers(self) -> list[str]:
+        """The Bot API methods the bot called in its answers to webhook requests, in order."""
+        return list(self._webhook.answers)
+
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         if self._runner is not None:
             return self.api_url

@@ -37,6 +37,7 @@ class WebhookSender:
         self._retry_at: dict[ChatKey, float] = {}
         self._backoff: dict[ChatKey, float] = {}
         self.delivered = 0
+        self.answers: list[str] = []  # the Bot API methods the bot put in its webhook answers
 
     async def start(self) -> None:
         self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=DELIVERY_TIMEOUT))
@@ -132,6 +133,7 @@ class WebhookSender:
             method = found.group(1).decode() if found else None
         if not isinstance(method, str) or not method:
             return
+        self.answers.append(method)
         url = f"{self._api_url()}/bot{self.st.token}/{method}"
         with contextlib.suppress(aiohttp.ClientError, TimeoutError):
             async with self._session.post(

@@ -91,11 +91,20 @@ class Checked(Protocol):
 
 
 def answered(runtime: Runtime) -> Feed:
-    """The webhook's feed: the update is handled to its end (replies sent) before Telegram is answered."""
+    """The webhook's feed: the update is handled to its end (replies sent) before Telegram is answered;
+    the answer to a button tap goes in that reply."""
 
-    async def feed(update: dict[str, Any]) -> None:
-        await runtime.feed(update)
-        await runtime.dispatch.handled(update.get("update_id"))
+    async def feed(update: dict[str, Any]) -> dict[str, Any] | None:
+        update_id = update.get("update_id")
+        dispatch = runtime.dispatch
+        dispatch.expect_reply(update_id)
+        try:
+            await runtime.feed(update)
+            await dispatch.handled(update_id)
+        except BaseException:
+            dispatch.answer_apart(update_id)
+            raise
+        return dispatch.reply(update_id)
 
     return feed
 

@@ -5,8 +5,10 @@ anything else gets 403, so nobody can post fake updates in a citizen's name.
 
 An update is answered (200) only once it has been handled, replies sent: Telegram sends a chat's
 next update after that answer, so a chat's updates stay in order even when several workers share
-one address. GET /health answers 200 with the database reachable and this worker's role (the
-outbox "sender" or a "standby"), 503 when the database cannot be reached.
+one address. The answer to a button tap rides in that 200 (a Bot API call Telegram carries out).
+
+GET /health answers 200 with the database reachable and this worker's role (the outbox "sender" or
+a "standby"), 503 when the database cannot be reached.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from bot.runtime.base import HEALTH_PATH, SECRET_HEADER, WEBHOOK_PATH
 
 log = logging.getLogger(__name__)
 
-Feed = Callable[[dict[str, Any]], Awaitable[None]]
+# The update -> a Bot API call to put in the reply, if any
+Feed = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 Health = Callable[[], Awaitable[dict[str, str]]]  # {"database": "reachable"|"unreachable", "role": …}
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
 
@@ -100,8 +103,9 @@ class WebhookServer:
         if not isinstance(update, dict):
             return web.Response(status=400, text="not an update")
         try:
-            await self._feed(update)
+            call = await self._feed(update)
         except Exception:
             # Answering with an error would make Telegram send the same faulty update again and again.
             log.exception("Webhook update %r could not be taken", update.get("update_id"))
-        return web.Response(text="ok")
+            call = None
+        return web.json_response(call) if call else web.Response(text="ok")

@@ -31,6 +31,26 @@ async def test_start_works_by_webhook(serve: Serve, make_settings: Callable[...,
     assert emu.count("getUpdates") == 0
 
 
+async def test_a_tap_is_answered_in_the_webhooks_own_reply(
+    serve: Serve, make_settings: Callable[..., Settings]
+) -> None:
+    """No request of its own: the answer to a tap rides in the 200 that ends the webhook request, with
+    its notice when it has one; Telegram (here the emulator) carries it out."""
+    served = await serve(make_settings(webhook=True))
+    emu = served.emu
+    siti = emu.user(CHAT, first_name="Siti", language_code="en")
+    await emu.send_command(siti, "start")
+    welcome = await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
+    await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree")
+    await emu.wait_for_bot_message(CHAT, contains="Is it safe for you to talk now?", after=welcome.message_id)
+    await emu.wait_for(lambda: len(emu.callback_answers) == 1, timeout=5)
+    await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree", force=True)  # a stale button
+    await emu.wait_for(lambda: len(emu.callback_answers) == 2, timeout=5)
+    assert [a["text"] for a in emu.callback_answers] == [None, "This question is already answered."]
+    assert emu.webhook_answers == ["answerCallbackQuery", "answerCallbackQuery"]
+    assert emu.count("answerCallbackQuery", 200) == 2  # carried out, each once
+
+
 async def test_the_webhook_refuses_a_wrong_or_missing_secret(
     serve: Serve, make_settings: Callable[..., Settings]
 ) -> None:
