@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action, EditMessage, SendLocation, SendMessage
@@ -42,6 +43,15 @@ _PENDING = (
         OutboxMessage.status.in_(bindparam("statuses", expanding=True)),
     )
     .limit(1)
+)
+
+
+_REPORTS = cast(Table, Report.__table__)
+# Built once, in Core (the report is not read): every card posted runs it
+_CARD_POSTED = (
+    update(_REPORTS)
+    .where(_REPORTS.c.id == bindparam("report"))
+    .values(card_message_id=bindparam("message_id"))
 )
 
 
@@ -150,9 +160,7 @@ class AlertComposer:
         if message_id is None or row.report_id is None or row.chat_id != self.config.officer_chat_id:
             return
         if row.kind == "card":
-            report = await session.get(Report, row.report_id)
-            if report is not None:
-                report.card_message_id = message_id
+            await session.execute(_CARD_POSTED, {"report": row.report_id, "message_id": message_id})
         if row.kind in ("card", "pin", "relay_in", "sos_repeat"):
             session.add(CaseMessage(chat_id=row.chat_id, message_id=message_id, report_id=row.report_id))
 

@@ -63,22 +63,24 @@ class Delivery:
 
     async def send(self, row_id: int, chat_id: int) -> Outcome:
         try:
-            action = await self._prepare(row_id)
+            prepared = await self._prepare(row_id)
         except Exception:
             log.exception("Outbox row %d could not be claimed; it stays as it was", row_id)
             return Outcome(requested=False)
-        if action is None:
+        if prepared is None:
             return Outcome(requested=False)
+        row, action = prepared
         try:
-            return await self._perform(row_id, chat_id, action)
+            return await self._perform(row, chat_id, action)
         except Exception:
             log.exception(
                 "Outbox row %d: its outcome was not recorded (it goes again at the next start)", row_id
             )
             return Outcome(requested=True)
 
-    async def _prepare(self, row_id: int) -> Action | None:
-        """Claim the row and compose its action, in one committed unit of work."""
+    async def _prepare(self, row_id: int) -> tuple[OutboxMessage, Action] | None:
+        """Claim the row and compose its action, in one committed unit of work; the row as claimed
+        (detached: its columns stay loaded) and the action."""
         async with self._sessions() as session, session.begin():
             row = await store.claim(session, row_id)
             if row is None:
@@ -94,9 +96,11 @@ class Delivery:
             if action is None:
                 store.mark_failed(row, DROPPED)
                 self._stats["dropped"] += 1
-            return action
+                return None
+            return row, action
 
-    async def _perform(self, row_id: int, chat_id: int, action: Action) -> Outcome:
+    async def _perform(self, row: OutboxMessage, chat_id: int, action: Action) -> Outcome:
+        row_id = row.id
         try:
             message_id = await self._port.perform(action)
         except DeliveryError as exc:
@@ -104,18 +108,20 @@ class Delivery:
         except Exception as exc:  # a port raises DeliveryError only: anything else counts as a network error
             log.exception("Outbox row %d: the port raised %s", row_id, type(exc).__name__)
             return await self._refused(row_id, chat_id, DeliveryError(0, f"{type(exc).__name__}: {exc}"))
-        await self._sent(row_id, message_id)
+        await self._sent(row, message_id)
         return Outcome(requested=True)
 
-    async def _sent(self, row_id: int, message_id: int | None) -> None:
+    async def _sent(self, claimed: OutboxMessage, message_id: int | None) -> None:
+        """Mark the row sent by one UPDATE (no read: every message pays this), and tell on_sent, which
+        gets the row as claimed, marked sent the same way."""
         now = self._clock()
+        row_id = claimed.id
         try:
             async with self._sessions() as session, session.begin():
-                row = await _row(session, row_id)
-                store.mark_sent(row, message_id, now)
+                await store.sent(session, row_id, message_id, now)
+                store.mark_sent(claimed, message_id, now)
                 if self._on_sent is not None:
-                    await session.flush()
-                    await self._on_sent(session, row, message_id)
+                    await self._on_sent(session, claimed, message_id)
         except Exception as exc:
             if self._on_sent is None:
                 raise

@@ -10,7 +10,18 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import BindParameter, CursorResult, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    CursorResult,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -137,6 +148,23 @@ async def claim(session: AsyncSession, row_id: int) -> OutboxMessage | None:
     if _rowcount(result) != 1:
         return None
     return await session.get(OutboxMessage, row_id, populate_existing=True)
+
+
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+# Built once, in Core (not the ORM's bulk update): every message sent runs it
+_SENT = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id == bindparam("row_id"))
+    .values(status=SENT, sent_at=bindparam("now"), message_id=bindparam("message_id"), error=None)
+)
+
+
+async def sent(session: AsyncSession, row_id: int, message_id: int | None, now: datetime) -> None:
+    """Mark the row "sent" without reading it; LookupError when it is gone."""
+    conn = await session.connection()
+    result = await conn.execute(_SENT, {"row_id": row_id, "now": now, "message_id": message_id})
+    if _rowcount(result) != 1:
+        raise LookupError(f"outbox row {row_id} is gone")
 
 
 def mark_sent(row: OutboxMessage, message_id: int | None, now: datetime) -> None:
