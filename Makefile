@@ -49,4 +49,5 @@ compile: install
 
 bench: install compile
 	$(PY) -m bench.broadcast
+	$(PY) -m bench.core
 	$(PY) -m bench.surge
