@@ -16,7 +16,7 @@ from bot.app import Hotline
 from bot.config import Settings, load_settings
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
+from bot.emulator import DEFAULT_TOKEN, Emulator, EmuUser, Limits, TranscriptEntry
 from bot.i18n import Catalogs
 from bot.runtime import Runtime, build_runtime, make_runtime
 from storage.migrate import upgrade
@@ -24,6 +24,16 @@ from tests.support.databases import database_url
 
 FRAMEWORKS = ["aiogram", "ptb"]
 SECRET = "runtime-test-secret"
+
+
+async def start_and_agree(emu: Emulator, user: EmuUser, chat_id: int) -> TranscriptEntry:
+    """/start, agree, and the next question asked; the welcome message (its button answered)."""
+    await emu.send_command(user, "start")
+    welcome = await emu.wait_for_bot_message(chat_id, contains="Do you agree to continue?")
+    await emu.press(user, chat_id, welcome.message_id, "f:welcome:agree")
+    safe = "Is it safe for you to talk now?"
+    await emu.wait_for_bot_message(chat_id, contains=safe, after=welcome.message_id)
+    return welcome
 
 
 def free_port() -> int:

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.runtime.conftest import Serve
+from tests.runtime.conftest import Serve, start_and_agree
 
 CHAT = 1001
 
@@ -18,10 +18,7 @@ async def test_the_log_holds_no_token_and_no_line_per_request(
     served = await serve()
     emu = served.emu
     siti = emu.user(CHAT, first_name="Siti", language_code="en")
-    await emu.send_command(siti, "start")
-    welcome = await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
-    await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree")
-    await emu.wait_for_bot_message(CHAT, contains="Is it safe for you to talk now?", after=welcome.message_id)
+    await start_and_agree(emu, siti, CHAT)
     await served.finish()
     lines = [record.getMessage() for record in caplog.records]
     secret = emu.token.split(":", 1)[1]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import aiohttp
 
 from bot.config import Settings
-from tests.runtime.conftest import SECRET, Serve
+from tests.runtime.conftest import SECRET, Serve, start_and_agree
 
 CHAT = 1001
 
@@ -23,10 +23,7 @@ async def test_start_works_by_webhook(serve: Serve, make_settings: Callable[...,
     assert info["url"] == served.settings.webhook_url
     assert set(info["allowed_updates"]) == {"message", "edited_message", "callback_query"}
     siti = emu.user(CHAT, first_name="Siti", language_code="en")
-    await emu.send_command(siti, "start")
-    welcome = await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
-    await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree")
-    await emu.wait_for_bot_message(CHAT, contains="Is it safe for you to talk now?", after=welcome.message_id)
+    await start_and_agree(emu, siti, CHAT)
     await emu.wait_for(lambda: emu.webhook_deliveries == 2, timeout=5)  # answered once handled
     assert emu.count("getUpdates") == 0
 
@@ -39,10 +36,7 @@ async def test_a_tap_is_answered_in_the_webhooks_own_reply(
     served = await serve(make_settings(webhook=True))
     emu = served.emu
     siti = emu.user(CHAT, first_name="Siti", language_code="en")
-    await emu.send_command(siti, "start")
-    welcome = await emu.wait_for_bot_message(CHAT, contains="Do you agree to continue?")
-    await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree")
-    await emu.wait_for_bot_message(CHAT, contains="Is it safe for you to talk now?", after=welcome.message_id)
+    welcome = await start_and_agree(emu, siti, CHAT)
     await emu.wait_for(lambda: len(emu.callback_answers) == 1, timeout=5)
     await emu.press(siti, CHAT, welcome.message_id, "f:welcome:agree", force=True)  # a stale button
     await emu.wait_for(lambda: len(emu.callback_answers) == 2, timeout=5)
