@@ -32,6 +32,8 @@ class PayloadComposer:
 
 
 OnSent = Callable[[AsyncSession, OutboxMessage, int | None], Awaitable[None]]
-"""Called with (session, row, message_id) in the unit of work that marks the row sent (status "sent",
-sent_at and message_id already set), e.g. to keep a card's message id on its report. It must not
-commit. If it raises, the row is still marked sent (in a unit of work of its own) and the error logged."""
+"""Called with (session, row, message_id) in the unit of work that marks the row sent, e.g. to keep a
+card's message id on its report. `row` is the row as it was claimed, not attached to the session
+(status "sent", sent_at and message_id set on it to match what is stored): read it, do not change
+it, since changes to it are not stored. It must not commit. If it raises, the row is still marked sent
+(in a unit of work of its own) and the error logged."""
