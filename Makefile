@@ -39,10 +39,10 @@ typecheck: install
 
 extract: install
 	$(BABEL) extract -F babel.cfg -k N_ -k _ --no-location --sort-by-file --project hotline \
-		--copyright-holder "hotline" -o locales/messages.pot .
+		--copyright-holder "hotline" --width=100 -o locales/messages.pot .
 
 update-catalogs: extract
-	$(BABEL) update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BABEL) update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete --width=100
 
 compile: install
 	$(BABEL) compile -d locales -D messages --statistics

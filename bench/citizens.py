@@ -34,11 +34,10 @@ FORM = (
     Step("location", "", "f:passport:-"),
     Step("press", "f:passport:held", "f:passport_number:-"),
     Step("text", "B1234567", "f:safety:-"),
-    Step("press", "f:safety:not_free", "f:full_name:-"),
+    Step("press", "f:safety:free", "f:full_name:-"),  # the one answer of several that goes alone
     Step("text", "Siti Aminah", "f:birth_date:-"),
     Step("text", "17/8/95", "f:nik:-"),
-    Step("text", "3201015708950001", "f:home_province:-"),
-    Step("press", "f:home_province:35", "f:phone:-"),
+    Step("text", "3201015708950001", "f:phone:-"),  # the NIK names the province: it is not asked
     Step("contact", "+62 812-3456-7890", "f:family_contact:-"),
     Step("press", "f:family_contact:-", "f:companions:-"),
     Step("text", "4", "f:notes:-"),

@@ -16,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.config import Settings
 from bot.core.incoming import Incoming, Kind
@@ -29,20 +29,22 @@ from bot.handlers.staff import StaffDesk, StaffHandler
 from bot.i18n import Catalogs
 from bot.keys import keyring_for
 from bot.services.admission import Admission
+from bot.services.alerts import KINDS as ALERT_KINDS
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
 from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
 from bot.services.flood import FloodGate
 from bot.services.leader import BROADCASTS, OUTBOX, SPENT, Leadership
 from bot.services.outbox import Composer, Sender, SharedRatePort
+from bot.services.phone import remember_sent_row
 from bot.services.retention import keep_erasing
 from bot.services.roles import Roles
 from bot.services.seen import first_time
 from storage.db import make_engine, make_sessionmaker
 from storage.locks import ChatHolds
+from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
-ALERT_KINDS = ("card", "card_edit", "pin", "relay_in", "sos_repeat", "escalation")
 
 
 def utc_now() -> datetime:
@@ -210,9 +212,14 @@ class Hotline:
         )
         composers: dict[str, Composer] = dict.fromkeys(ALERT_KINDS, composer)
         composers.update(dict.fromkeys(BROADCAST_KINDS, broadcast))
+
+        async def on_sent(session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
+            await composer.on_sent(session, row, message_id)
+            await remember_sent_row(session, row, message_id)  # for /hide: all that reached the phone
+
         self.sender = Sender(
             self.sessions, port, rate=s.send_rate, group_per_minute=s.group_rate_per_minute,
-            composers=composers, on_sent=composer.on_sent, clock=self.clock,
+            composers=composers, on_sent=on_sent, clock=self.clock, persistent=ALERT_KINDS,
             recover_after=self.leader.takeover_grace,
         )  # fmt: skip
         sender = self.sender

@@ -62,8 +62,9 @@ class Citizen(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
     language: Mapped[str | None] = mapped_column(String(8))  # the citizen's own choice, else None
     consent_at: Mapped[datetime | None]
-    # "any": the embassy may write first; "on_reply": only answer right after the citizen writes
-    contact_pref: Mapped[str] = mapped_column(String(16), default="any")
+    # "any": the embassy may write first; "on_reply": only answer right after the citizen writes;
+    # "unset": not said (yet, or not since an SOS), which is treated as "on_reply" (bot.core.contact)
+    contact_pref: Mapped[str] = mapped_column(String(16), default="unset")
     unreachable_at: Mapped[datetime | None]  # the citizen blocked the bot (403): nothing more is sent
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -93,7 +94,7 @@ class Report(Base):
     place: Mapped[str | None] = mapped_column(EncryptedText)
     passport_status: Mapped[str | None] = mapped_column(String(24))
     passport_number: Mapped[str | None] = mapped_column(EncryptedText)
-    safety: Mapped[str | None] = mapped_column(String(24))
+    safety: Mapped[str | None] = mapped_column(String(64))  # one or more answers, comma-separated
     full_name: Mapped[str | None] = mapped_column(EncryptedText)
     birth_date: Mapped[date | None] = mapped_column(EncryptedDate)
     nik: Mapped[str | None] = mapped_column(EncryptedText)
@@ -115,8 +116,6 @@ class Report(Base):
     assigned_name: Mapped[str | None] = mapped_column(String(128))  # officers only; never shown to citizens
     assigned_at: Mapped[datetime | None]
     card_message_id: Mapped[int | None] = mapped_column(Integer)  # the case's card in the officer group
-    alerted_at: Mapped[datetime | None]  # the last SOS alert or repeat
-    escalated_at: Mapped[datetime | None]  # when the SOS went to the supervisors
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -152,6 +151,22 @@ class Conversation(Base):
     # Ids of the messages in this chat (both sides), for deleting the conversation from the phone
     message_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SosAlert(Base):
+    """One SOS of a case: each is posted in the officer group, repeated and escalated until an
+    officer acknowledges it, whatever the case's status (a case may raise many over its life)."""
+
+    __tablename__ = "sos_alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    raised_at: Mapped[datetime]
+    message_id: Mapped[int | None] = mapped_column(Integer)  # the group message that carries it
+    alerted_at: Mapped[datetime | None]  # when it was last posted or repeated in the group
+    escalated_at: Mapped[datetime | None]  # when it went to the supervisors
+    acknowledged_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_by: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CaseMessage(Base):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from storage.models import Citizen, Conversation, Report, ReportEvent
+from storage.models import Citizen, Conversation, Report, ReportEvent, SosAlert
 
 _CITIZEN_BY_USER = select(Citizen).where(Citizen.telegram_user_id == bindparam("user"))  # built once: hot
 
@@ -55,11 +56,24 @@ class ChatRow:
     reference: str | None
     status: str | None
     submitted: bool | None
+    sos_since: bool  # the linked report has an SOS not acknowledged, or raised since `since`
 
 
 _CITIZENS = cast(Table, Citizen.__table__)
 _CONVERSATIONS = cast(Table, Conversation.__table__)
 _REPORTS = cast(Table, Report.__table__)
+_SOS = cast(Table, SosAlert.__table__)
+_SOS_SINCE = (
+    exists()
+    .where(
+        _SOS.c.report_id == _REPORTS.c.id,
+        or_(
+            _SOS.c.acknowledged_at.is_(None),
+            _SOS.c.raised_at >= bindparam("since", type_=_SOS.c.raised_at.type),
+        ),
+    )
+    .correlate(_REPORTS)
+)
 # The same as _CHAT_STATE in Core, in ChatRow's order: no objects, no session (built once: hot)
 _CHAT_ROW = (
     select(
@@ -73,6 +87,7 @@ _CHAT_ROW = (
         _REPORTS.c.reference,
         _REPORTS.c.status,
         _REPORTS.c.submitted,
+        _SOS_SINCE,
     )
     .select_from(_CITIZENS)
     .outerjoin(_CONVERSATIONS, _CONVERSATIONS.c.chat_id == bindparam("chat"))
@@ -81,10 +96,13 @@ _CHAT_ROW = (
 )
 
 
-async def chat_row(conn: AsyncConnection, user_id: int, chat_id: int) -> ChatRow | None:
+async def chat_row(conn: AsyncConnection, user_id: int, chat_id: int, since: datetime) -> ChatRow | None:
     """The citizen's chat as plain values; None when they are not a citizen (yet, or no longer)."""
-    row = (await conn.execute(_CHAT_ROW, {"user": user_id, "chat": chat_id})).one_or_none()
-    return None if row is None else ChatRow(*tuple(row))
+    row = (await conn.execute(_CHAT_ROW, {"user": user_id, "chat": chat_id, "since": since})).one_or_none()
+    if row is None:
+        return None
+    values = tuple(row)
+    return ChatRow(*values[:-1], sos_since=bool(values[-1]))  # type: ignore[misc]
 
 
 async def conversation(session: AsyncSession, chat_id: int) -> Conversation | None:
@@ -98,11 +116,6 @@ async def report(session: AsyncSession, report_id: int) -> Report | None:
 async def reports_of(session: AsyncSession, citizen_id: int) -> list[Report]:
     result = await session.execute(select(Report).where(Report.citizen_id == citizen_id))
     return list(result.scalars())
-
-
-async def report_by_reference(session: AsyncSession, reference: str) -> Report | None:
-    result = await session.execute(select(Report).where(Report.reference == reference))
-    return result.scalar_one_or_none()
 
 
 async def events_of(session: AsyncSession, report_id: int) -> list[ReportEvent]:

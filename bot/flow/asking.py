@@ -13,29 +13,60 @@ from bot.core.actions import (
     ReplyKeyboard,
 )
 from bot.flow.model import Context, Output, Reply, State
-from bot.flow.steps import BY_ID, FORM, Question, option_label
+from bot.flow.steps import BY_ID, FORM, SHORT_FORM, Question, in_full, option_label, safety_values
 from bot.i18n import N_, Translator
 from bot.validators import province_by_code
 
 SKIP = "-"
+DONE = "done"  # the "Done" of a question that takes several answers
+SOS = "sos"  # the callback data of the 🆘 button under every question
+NO_DANGER = "dgr:no"  # "not in danger" to "are you in danger now?"
+PICKED = "_pick"  # the draft key of the answers toggled so far on a question that takes several
+TRANSFER_WARNING = N_(
+    "⚠️ The embassy never asks you to transfer money by chat, by phone or to a personal account. "
+    "Anyone who does is a scammer, even if they say they are from the KBRI."
+)
+
+
+def sos_row(t: Translator) -> tuple[InlineButton, ...]:
+    """The 🆘 button that every question carries: one tap raises an SOS, wherever the citizen is."""
+    return (InlineButton(t(N_("🆘 I am in danger now")), SOS),)
+
+
+def with_sos(t: Translator, *rows: tuple[InlineButton, ...]) -> InlineKeyboard:
+    return InlineKeyboard((*rows, sos_row(t)))
 
 
 def rows(buttons: list[InlineButton], columns: int) -> tuple[tuple[InlineButton, ...], ...]:
     return tuple(tuple(buttons[i : i + columns]) for i in range(0, len(buttons), columns))
 
 
-def question_keyboard(q: Question, t: Translator) -> InlineKeyboard | None:
-    buttons = [InlineButton(t(o.label), f"f:{q.id}:{o.value}") for o in q.options]
+def question_keyboard(q: Question, t: Translator, data: dict[str, Any] | None = None) -> InlineKeyboard:
+    """The question's answers, Skip, and 🆘 (welcome and safe have their own SOS answer). A question
+    that takes several answers shows the ones toggled so far (data[PICKED]) and a Done button."""
+    picked = (data or {}).get(PICKED) or []
+    buttons = []
+    for o in q.options:
+        label = t(o.label)
+        if q.multi and o.value not in q.single:
+            label = ("☑️ " if o.value in picked else "▫️ ") + label
+        buttons.append(InlineButton(label, f"f:{q.id}:{o.value}"))
     grid = rows(buttons, q.columns)
+    if q.multi:
+        grid += ((InlineButton(t(N_("✅ Done")), f"f:{q.id}:{DONE}"),),)
     if q.skip:
         grid += ((InlineButton(t(N_("Skip this question ➡️")), f"f:{q.id}:{SKIP}"),),)
-    return InlineKeyboard(grid) if grid else None
+    if q.id not in ("welcome", "safe"):
+        grid += (sos_row(t),)
+    return InlineKeyboard(grid)
 
 
 def ask_question(state: State, q: Question, t: Translator) -> tuple[State, list[Output]]:
     data = dict(state.data)
     out: list[Output] = []
-    keyboard = question_keyboard(q, t)
+    if q.multi and PICKED not in data:  # asked anew (a change, an /update): the answer so far is toggled
+        data[PICKED] = [v for v in safety_values(data.get(q.field or "")) if v not in q.single]
+    keyboard = question_keyboard(q, t, data)
     if q.share:
         button = ReplyButton(
             t(q.share_label), request_location=q.share == "location", request_contact=q.share == "contact"
@@ -83,7 +114,7 @@ def welcome_text(ctx: Context, t: Translator) -> str:
             ),
             days=ctx.retention_days,
         ),
-        t(N_("⚠️ The embassy never asks for money. Anyone who asks you to pay in its name is a scammer.")),
+        t(TRANSFER_WARNING),
     ]
     if ctx.phone:
         parts.append(t(N_("Emergency phone: {phone}"), phone=ctx.phone))
@@ -119,26 +150,43 @@ def show(q: Question, data: dict[str, Any], t: Translator) -> str:
         return province.name if province else str(value)
     if q.id == "companions":
         return t.number(int(value))
+    if q.multi:
+        labels = [option_label(q, v) for v in safety_values(str(value))]
+        return ", ".join(t(label) for label in labels if label) or "—"
     return t(label) if label else str(value)
+
+
+def asked(data: dict[str, Any]) -> tuple[Question, ...]:
+    """The questions of this report: all of them, or the short report's."""
+    return FORM if in_full(data) else SHORT_FORM
 
 
 def summary(state: State, t: Translator) -> Reply:
     lines = [t(N_("Please check your report:")), ""]
-    for q in FORM:
+    for q in asked(state.data):
         if q.summary_label:
             lines.append(f"{t(q.summary_label)}: {show(q, state.data, t)}")
-    buttons = (
+    if not in_full(state.data):
+        lines += ["", t(LATER)]
+    buttons: tuple[tuple[InlineButton, ...], ...] = (
         (InlineButton(t(N_("✅ Send")), "sum:send"),),
         (InlineButton(t(N_("✏️ Change an answer")), "sum:change"),),
-        (InlineButton(t(N_("✖️ Cancel")), "sum:cancel"),),
     )
-    return Reply("\n".join(lines), InlineKeyboard(buttons), question=True, protect=True)
+    if not in_full(state.data):
+        buttons += ((InlineButton(t(N_("➕ Add my name and other details now")), "sum:more"),),)
+    buttons += ((InlineButton(t(N_("✖️ Cancel")), "sum:cancel"),),)
+    return Reply("\n".join(lines), with_sos(t, *buttons), question=True, protect=True)
 
 
-def change_picker(t: Translator) -> Reply:
-    buttons = [InlineButton(t(q.summary_label), f"chg:{q.id}") for q in FORM if q.summary_label]
-    grid = (*rows(buttons, 2), (InlineButton(t(N_("⬅️ Back to the summary")), "chg:back"),))
-    return Reply(t(N_("Which answer do you want to change?")), InlineKeyboard(grid), question=True)
+LATER = N_("You can add your name and the other details later with /update, when it is safe.")
+
+
+def change_picker(state: State, t: Translator) -> Reply:
+    buttons = [InlineButton(t(q.summary_label), f"chg:{q.id}") for q in asked(state.data) if q.summary_label]
+    back = (InlineButton(t(N_("⬅️ Back to the summary")), "chg:back"),)
+    return Reply(
+        t(N_("Which answer do you want to change?")), with_sos(t, *rows(buttons, 2), back), question=True
+    )
 
 
 def sent_text(state: State, t: Translator) -> str:
@@ -148,6 +196,9 @@ def sent_text(state: State, t: Translator) -> str:
     ]
     if state.data.get("safe") == "on_reply":
         parts.append(t(N_("We will only write to you right after you write to us.")))
+    if not in_full(state.data):
+        parts.append(t(LATER))
+    parts.append(t(TRANSFER_WARNING))
     parts.append(commands_text(t))
     return "\n\n".join(parts)
 
@@ -166,15 +217,19 @@ def commands_text(t: Translator) -> str:
     )
 
 
+HIDE_OFFER = N_(
+    "Do you want to delete this chat from your phone? Then someone who checks your phone will "
+    "not read it. But an empty chat can also look suspicious. Your report stays with the embassy.\n\n"
+    "I delete every message of this chat from the last 2 days, the embassy's messages too. "
+    "Telegram does not let me delete older ones: delete those yourself (press and hold a message). "
+    "If you use Telegram on another device too, check it there as well.\n\n"
+    "You can write /sos at any time."
+)
+
+
 def hide_offer(t: Translator) -> Reply:
     """The offer to delete the chat from the phone; the citizen chooses, nothing happens unasked."""
-    text = t(
-        N_(
-            "Do you want to delete this chat from your phone? Then someone who checks your phone will "
-            "not read it. But an empty chat can also look suspicious. Your report stays with the embassy.\n\n"
-            "Telegram lets me delete only the messages of the last 2 days. You can write /sos at any time."
-        )
-    )
+    text = t(HIDE_OFFER)
     buttons = (
         (InlineButton(t(N_("🗑 Delete the chat")), "hide:yes"),),
         (InlineButton(t(N_("Keep it")), "hide:no"),),
@@ -194,8 +249,35 @@ def ask(state: State, ctx: Context, t: Translator) -> tuple[State, list[Output]]
     if state.step == "summary":
         return drop_reply_keyboard(state, [summary(state, t)], t)
     if state.step == "change":
-        return drop_reply_keyboard(state, [change_picker(t)], t)
+        return drop_reply_keyboard(state, [change_picker(state, t)], t)
     if state.step == "done":
         text = t(N_("Your report {reference} is with the embassy."), reference=ctx.reference or "")
-        return drop_reply_keyboard(state, [Reply(f"{text}\n\n{commands_text(t)}")], t)
+        return drop_reply_keyboard(state, [Reply(f"{text}\n\n{commands_text(t)}", with_sos(t))], t)
     return state, [Reply(t(N_("Send /start when you want to report to the embassy.")))]
+
+
+def danger_question(t: Translator) -> Reply:
+    """Words a frightened person types (services: flow.commands.is_danger_word) get one question
+    with a 🆘 button: an SOS is raised only by a tap, never by a guess."""
+    buttons = (
+        (InlineButton(t(N_("🆘 Yes, alert the embassy now")), SOS),),
+        (InlineButton(t(N_("No, continue")), NO_DANGER),),
+    )
+    return Reply(t(N_("Are you in danger now?")), InlineKeyboard(buttons))
+
+
+def sos_alert(ctx: Context, t: Translator, first: bool) -> Reply:
+    """What the citizen reads after an SOS, in one message: the officers know; (on the first message
+    ever) that the embassy never asks for a transfer; the emergency number; and, in one tap, whether
+    the embassy may write first (until they answer, it may not: bot.core.contact)."""
+    parts = [t(N_("🆘 The officers on duty have been alerted. If you can, send your location."))]
+    if first:
+        parts.append(t(TRANSFER_WARNING))
+    if ctx.phone:
+        parts.append(t(N_("If you can call, the emergency number is {phone}."), phone=ctx.phone))
+    parts.append(t(N_("May we write to you first, or should we wait until you write to us?")))
+    buttons = (
+        (InlineButton(t(N_("✅ You may write to me first")), "pref:any"),),
+        (InlineButton(t(N_("⏸ Wait until I write")), "pref:on_reply"),),
+    )
+    return Reply("\n\n".join(parts), InlineKeyboard(buttons))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
 from bot.core.incoming import Incoming, Kind
 from bot.flow import engine
-from bot.flow.asking import ask, commands_text, hide_offer
+from bot.flow.asking import SOS, TRANSFER_WARNING, ask, commands_text, hide_offer, with_sos
 from bot.flow.model import Context, EraseMyData, GiveConsent, Notice, Outcome, Reply, State, Wipe
-from bot.flow.steps import BY_ID
+from bot.flow.steps import BY_ID, next_question
 from bot.i18n import N_, Catalogs, Translator
 
 STATUS = {
@@ -21,7 +23,20 @@ STATUS = {
     "referred": N_("passed to a partner organisation"),
 }
 IN_FORM = (*BY_ID, "summary", "change")
-SOS_BUTTONS = ("f:welcome:sos", "f:safe:sos")
+SOS_BUTTONS = ("f:welcome:sos", "f:safe:sos", SOS)
+# Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
+# (held messages wait on: see releases_held)
+CLOSING_BUTTONS = ("hide", "del", "cx")
+# What a frightened person types alone (after `_plain`): asked "are you in danger now?", one tap from
+# an SOS. Repeated letters are folded ("tolooong"), so the words are written with single letters.
+DANGER_WORDS = frozenset(
+    {
+        "tolong", "tolong saya", "tolong aku", "tolong kami", "tolongin", "tolongin saya",
+        "tolongin aku", "tolong tolong", "tolong dong", "minta tolong", "bahaya", "saya dalam bahaya",
+        "aku dalam bahaya", "darurat", "help", "help me", "help us", "please help", "please help me",
+        "help help", "emergency", "i am in danger", "danger",
+    }
+)  # fmt: skip
 
 
 def is_sos(inp: Incoming) -> bool:
@@ -35,6 +50,30 @@ def is_sos(inp: Incoming) -> bool:
 
 def is_sos_word(text: str | None) -> bool:
     return text is not None and text.strip().strip("!.").strip().lower() == "sos"
+
+
+def _plain(text: str) -> str:
+    """Lower case, letters and single spaces only, each run of one letter folded to one."""
+    letters = re.sub(r"[^\w\s]|\d|_", " ", text.lower())
+    return re.sub(r"(\w)\1+", r"\1", " ".join(letters.split()))
+
+
+def is_danger_word(text: str | None) -> bool:
+    """The whole message is a cry for help ("tolong!!", "Help me", "bahaya"), not a sentence."""
+    return text is not None and len(text) <= 40 and _plain(text) in DANGER_WORDS
+
+
+def releases_held(inp: Incoming) -> bool:
+    """Whether this update is the citizen writing to the embassy, after which what waits for them
+    (officers' answers, broadcasts held by "wait until I write") may go: their own message or an
+    answer, never a command (/hide, /delete, /status …), a confirmation, or a live location moving
+    by itself."""
+    if inp.kind is Kind.COMMAND or inp.kind is Kind.LIVE_LOCATION:
+        return False
+    if inp.kind is Kind.BUTTON:
+        kind = (inp.callback_data or "").partition(":")[0]
+        return kind not in CLOSING_BUTTONS
+    return True
 
 
 def yes_no(t: Translator, kind: str, yes: str) -> InlineKeyboard:
@@ -69,17 +108,17 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
             return ask_cancel(state, t)
         return Outcome(state, [Reply(t(N_("There is nothing to cancel.")))])
     if name == "status":
-        return again(state, Reply(status_text(state, ctx, t)), ctx, t)
+        return again(state, Reply(status_text(state, ctx, t), with_sos(t)), ctx, t)
     if name == "update":
         if not state.submitted:
             return Outcome(state, [Reply(t(N_("You can update your report after you send it.")))])
-        keyboard = InlineKeyboard(
-            (
-                (InlineButton(t(N_("📍 My location")), "upd:location"),),
-                (InlineButton(t(N_("🛡️ How I am now")), "upd:safety"),),
-            )
-        )
-        return Outcome(state, [Reply(t(N_("What do you want to update?")), keyboard)])
+        choices = [
+            (InlineButton(t(N_("📍 My location")), "upd:location"),),
+            (InlineButton(t(N_("🛡️ How I am now")), "upd:safety"),),
+        ]
+        if state.data.get("_short"):
+            choices.append((InlineButton(t(N_("✍️ The rest of my report")), "upd:more"),))
+        return Outcome(state, [Reply(t(N_("What do you want to update?")), with_sos(t, *choices))])
     if name == "delete":
         text = t(N_("Delete all your data from the hotline? The embassy will no longer see your report."))
         return Outcome(state, [Reply(text, yes_no(t, "del", t(N_("Yes, delete my data"))))])
@@ -89,8 +128,10 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
 
 def sos_now(state: State, ctx: Context, t: Translator) -> Outcome:
     if state.step in ("new", "welcome", "declined"):
-        # SOS before consent: an emergency overrides the form; the citizen asked for help.
-        return engine.sos(state.with_(step="new"), [], [GiveConsent()], ctx, t)
+        # SOS before consent: an emergency overrides the form; the citizen asked for help. Before the
+        # welcome was shown, the warning about transfers goes with the SOS's own answer.
+        first = state.step != "welcome"
+        return engine.sos(state.with_(step="new"), [], [GiveConsent()], ctx, t, first=first)
     return engine.sos(state, [], [], ctx, t)
 
 
@@ -107,7 +148,7 @@ def help_text(ctx: Context, t: Translator) -> str:
         t(N_("This is the hotline of {mission}. Answer the questions and an officer will contact you."),
           mission=ctx.mission),
         commands_text(t),
-        t(N_("⚠️ The embassy never asks for money. Anyone who asks you to pay in its name is a scammer.")),
+        t(TRANSFER_WARNING),
     ]  # fmt: skip
     if ctx.phone:
         parts.append(t(N_("Emergency phone: {phone}"), phone=ctx.phone))
@@ -132,13 +173,33 @@ def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Cata
     if kind == "cx" and answer == "yes" and state.step in IN_FORM and not state.submitted:
         fresh = state.with_(step="new", data={}, report_id=None)
         return Outcome(fresh, [Reply(t(N_("Your answers have been deleted. Send /start to begin again.")))])
-    if kind == "del" and answer == "yes":
+    if kind == "del" and answer == "yes" and ctx.searching:
+        # officers are looking for them after an SOS: once more, plainly, before they lose the trail
+        text = t(
+            N_(
+                "Officers are looking for you right now because of your SOS. If you delete your data, "
+                "they lose where you are and what you told them. Delete it anyway?"
+            )
+        )
+        sure = InlineKeyboard(
+            (
+                (InlineButton(t(N_("Yes, delete it anyway")), "del:sure"),),
+                (InlineButton(t(N_("No, go back")), "del:no"),),
+            )
+        )
+        return Outcome(state, [Reply(text, sure)])
+    if kind == "del" and answer in ("yes", "sure"):
         fresh = State(step="new", lang=state.lang)
         goodbye = Reply(t(N_("Your data has been deleted. Send /start if you need help again.")))
         return Outcome(fresh, [goodbye], [EraseMyData()])
     if kind == "upd" and answer in ("location", "safety") and state.submitted:
         data = {**state.data, "_return": "done", "_mode": "update"}
         return Outcome(*ask(state.with_(step=answer, data=data), ctx, t))
+    if kind == "upd" and answer == "more" and state.submitted:
+        data = {k: v for k, v in state.data.items() if k not in ("_short", "_return")}
+        data["_mode"] = "more"
+        following = next_question("safety", data)
+        return Outcome(*ask(state.with_(step=following.id if following else "done", data=data), ctx, t))
     if kind == "hide" and answer == "yes":
         # the question message goes too: nothing is left to close or answer on screen
         data = {k: v for k, v in state.data.items() if k not in ("_q", "_kb")}

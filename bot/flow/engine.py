@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
 from bot.flow import commands
-from bot.flow.asking import SKIP, ask, drop_reply_keyboard, hide_offer, sent_text, show
+from bot.flow.asking import (
+    DONE,
+    NO_DANGER,
+    PICKED,
+    SKIP,
+    SOS,
+    ask,
+    danger_question,
+    drop_reply_keyboard,
+    hide_offer,
+    question_keyboard,
+    sent_text,
+    show,
+    sos_alert,
+)
 from bot.flow.model import (
     CitizenMessage,
     Close,
@@ -18,6 +33,7 @@ from bot.flow.model import (
     Output,
     PatchReport,
     RecordSOS,
+    Redraw,
     Reply,
     SetContactPref,
     SetLanguage,
@@ -25,7 +41,7 @@ from bot.flow.model import (
     Submit,
 )
 from bot.flow.reading import PROBLEMS, read
-from bot.flow.steps import BY_ID, Question, next_question, option_label
+from bot.flow.steps import BY_ID, FREE_TEXT, Question, next_question, option_label
 from bot.i18n import LANGUAGES, N_, Catalogs, Translator
 from bot.validators import Invalid
 
@@ -35,18 +51,31 @@ REPORT_FIELDS = (
 )  # fmt: skip
 BEFORE_CONSENT = ("new", "welcome", "declined")
 GROUP_FIELDS = {"location": ("latitude", "longitude", "city", "place"), "safety": ("safety",)}
+# what /update's "add the rest" copies to the report once the citizen reaches the end of the form
+REST_FIELDS = (
+    "full_name",
+    "birth_date",
+    "nik",
+    "home_province",
+    "phone",
+    "family_contact",
+    "companions",
+    "notes",
+)
 
 
 def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[state.lang]
     if inp.kind is Kind.TEXT and commands.is_sos_word(inp.text):
         return commands.sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
+    if inp.kind is Kind.TEXT and commands.is_danger_word(inp.text):
+        return alarmed(state, inp.text or "", ctx, t)
     if state.step == "new" and inp.kind not in (Kind.BUTTON, Kind.COMMAND):
         return restart(state, ctx, t)
     if inp.kind is Kind.COMMAND:
         return commands.run(state, inp, ctx, catalogs)
     if inp.kind is Kind.BUTTON:
-        return press(state, inp.callback_data or "", ctx, catalogs)
+        return press(state, inp.callback_data or "", ctx, catalogs, inp.message_id)
     if inp.kind is Kind.LIVE_LOCATION:
         return moved(state, inp)
     if state.data.get("_wiped"):  # the chat was deleted: text now cannot answer a question not on screen
@@ -69,6 +98,25 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
     if inp.kind is Kind.TEXT and inp.text is not None and inp.text.strip():
         return typed(state, inp.text.strip(), ctx, t)
     return problem(state, "unsupported", ctx, t)
+
+
+def alarmed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
+    """The words of a frightened person typed alone ("tolong", "help", "bahaya"): are they in danger
+    now? One tap away from an SOS,
+    never an SOS by itself. Where the question asked for free text (or the report is sent and the
+    text is a message for the embassy), the text is also taken as it always is: "tolong" is "please"
+    too."""
+    if state.step in FREE_TEXT or state.step == "done":
+        outcome = advance_text(state, text, ctx, t)
+        return Outcome(outcome.state, [*outcome.out, danger_question(t)], outcome.effects)
+    return Outcome(state, [danger_question(t)])
+
+
+def advance_text(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
+    if state.data.get("_wiped"):  # see advance: the open question is not on screen
+        state = state.with_(data={k: v for k, v in state.data.items() if k != "_wiped"})
+        return Outcome(*ask(state, ctx, t))
+    return typed(state, text.strip(), ctx, t)
 
 
 def restart(state: State, ctx: Context, t: Translator) -> Outcome:
@@ -121,14 +169,26 @@ def moved(state: State, inp: Incoming) -> Outcome:
     return Outcome(state.with_(data={**state.data, **fields}), [], effects)
 
 
-def press(state: State, data: str, ctx: Context, catalogs: Catalogs) -> Outcome:
+def press(
+    state: State, data: str, ctx: Context, catalogs: Catalogs, message_id: int | None = None
+) -> Outcome:
     t = catalogs[state.lang]
+    if data == SOS:  # the 🆘 under every question
+        return commands.sos_now(state, ctx, t)
+    if data == NO_DANGER:  # not in danger: on with where they were
+        if state.step in ("new", "declined"):
+            return restart(state, ctx, t)
+        return Outcome(*ask(state, ctx, t))
     kind, _, rest = data.partition(":")
+    if kind == "pref" and rest in (ContactPref.ANY, ContactPref.ON_REPLY):
+        return contact_answer(state, rest, message_id, t)
     if kind == "f":
         step, _, value = rest.partition(":")
         q = BY_ID.get(step)
         if q is None or step != state.step:
             return Outcome(state, [Notice(t(N_("This question is already answered.")))])
+        if q.multi and value != SKIP and value not in q.single:
+            return toggled(state, q, value, ctx, t)
         return chosen(state, q, value, ctx, t)
     if kind == "lang" and rest in LANGUAGES:
         return switch_language(state, rest, ctx, catalogs)
@@ -142,6 +202,38 @@ def press(state: State, data: str, ctx: Context, catalogs: Catalogs) -> Outcome:
     return commands.confirmed(state, kind, rest, ctx, catalogs)
 
 
+def contact_answer(state: State, pref: str, message_id: int | None, t: Translator) -> Outcome:
+    """The one-tap question after an SOS: may the embassy write first? The buttons go, a pop-up
+    confirms; the open question of the report stays as it is."""
+    out: list[Output] = [Redraw(message_id, None)] if message_id is not None else []
+    if pref == ContactPref.ANY:
+        out.append(Notice(t(N_("✓ We may write to you first."))))
+    else:
+        out.append(Notice(t(N_("✓ We will wait until you write to us."))))
+    return Outcome(state, out, [SetContactPref(pref)])
+
+
+def toggled(state: State, q: Question, value: str, ctx: Context, t: Translator) -> Outcome:
+    """A question that takes several answers: an answer toggles (the buttons show it), Done answers."""
+    picked = [v for v in state.data.get(PICKED) or [] if isinstance(v, str)]
+    if value == DONE:
+        if not picked:
+            return Outcome(state, [Notice(t(PROBLEMS["choose_some"]))])
+        ordered = [o.value for o in q.options if o.value in picked]
+        data = {k: v for k, v in state.data.items() if k != PICKED}
+        fields = {q.field: ",".join(ordered)} if q.field else {}
+        return answered(state.with_(data=data), q, fields, show(q, fields, t), ctx, t)
+    if option_label(q, value) is None:
+        return Outcome(state, [Notice(t(N_("This question is already answered.")))])
+    picked = [v for v in picked if v != value] if value in picked else [*picked, value]
+    data = {**state.data, PICKED: picked}
+    message_id = state.data.get("_q")
+    out: list[Output] = []
+    if isinstance(message_id, int):
+        out.append(Redraw(message_id, question_keyboard(q, t, data)))
+    return Outcome(state.with_(data=data), out)
+
+
 def switch_language(state: State, lang: str, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[lang]
     new_state, out = ask(state.with_(lang=lang), ctx, t)
@@ -149,6 +241,7 @@ def switch_language(state: State, lang: str, ctx: Context, catalogs: Catalogs) -
 
 
 def chosen(state: State, q: Question, value: str, ctx: Context, t: Translator) -> Outcome:
+    state = state.with_(data={k: v for k, v in state.data.items() if k != PICKED})
     if value == SKIP and q.skip:
         fields: dict[str, Any] = {q.field: None} if q.field else {}
         return answered(state, q, fields, t(N_("Skipped")), ctx, t)
@@ -184,33 +277,50 @@ def safe_answer(state: State, value: str, ctx: Context, t: Translator) -> Outcom
     close = closing(state, q, t(option_label(q, value) or ""), t)
     data = {**state.data, "safe": value}
     if value == "sos":
-        return sos(state.with_(data=data), close, [SetContactPref("any")], ctx, t)
-    effects: list[Effect] = [SetContactPref("on_reply" if value == "on_reply" else "any")]
+        return sos(state.with_(data=data), close, [], ctx, t)
+    if value == "on_reply":  # not safe to talk: the short report, the rest later
+        data["_short"] = True
+    effects: list[Effect] = [SetContactPref(ContactPref.ON_REPLY if value == "on_reply" else ContactPref.ANY)]
     new_state, out = ask(state.with_(step="location", data=data), ctx, t)
     if value == "on_reply":
-        out = [Reply(t(N_("We will only write to you right after you write to us."))), *out]
+        wait = t(N_("We will only write to you right after you write to us."))
+        out = [Reply(f"{wait}\n\n{t(SHORT)}"), *out]
     return Outcome(new_state, [*close, *out], effects)
 
 
-def sos(state: State, before: list[Output], effects: list[Effect], ctx: Context, t: Translator) -> Outcome:
-    """Alert the officers at once, then ask where the citizen is (and come back to where they were)."""
-    alert = [Reply(t(N_("🆘 The officers on duty have been alerted. If you can, send your location.")))]
-    if ctx.phone:
-        alert.append(Reply(t(N_("If you can call, the emergency number is {phone}."), phone=ctx.phone)))
+SHORT = N_(
+    "Only three short questions now: where you are, your passport and how you are. "
+    "You can add the rest later with /update."
+)
+
+
+def sos(
+    state: State,
+    before: list[Output],
+    effects: list[Effect],
+    ctx: Context,
+    t: Translator,
+    first: bool = False,
+) -> Outcome:
+    """Alert the officers at once, ask in one tap whether the embassy may write first (until the
+    citizen answers, it may not), then ask where they are and come back to where they were.
+    `first`: nothing was said to this citizen before (the warning about transfers goes with it)."""
+    alert = [sos_alert(ctx, t, first)]
+    effects = [*effects, SetContactPref(ContactPref.UNSET), RecordSOS()]
     if ctx.queued and state.step not in ("new", "welcome", "declined"):
         # what the citizen wrote before the SOS still waits (services.flood): it must land on the
         # questions it answers, so the step stays; a location sent later is taken at any step
-        return Outcome(state, [*before, *alert], [*effects, RecordSOS()])
+        return Outcome(state, [*before, *alert], effects)
     data = dict(state.data)
     back = state.step
     if back in ("welcome", "safe", "new", "declined"):
         back = ""
     if back and back != "location":
         data["_return"] = back
-        if state.submitted:
+        if state.submitted and "_mode" not in data:
             data["_mode"] = "update"
     new_state, out = ask(state.with_(step="location", data=data), ctx, t)
-    return Outcome(new_state, [*before, *alert, *out], [*effects, RecordSOS()])
+    return Outcome(new_state, [*before, *alert, *out], effects)
 
 
 def closing(state: State, q: Question, shown: str, t: Translator) -> list[Output]:
@@ -233,15 +343,23 @@ def answered(
         effects.append(PatchReport(report_fields, "answer_added"))
     following = next_question(q.id, data)
     back = data.get("_return")
+    mode = data.get("_mode") if state.submitted else None
+    done = t(N_("Thank you. Your report {reference} is updated."), reference=ctx.reference or "")
     if back and not (following and following.group and following.group == q.group):
         data.pop("_return")
-        if data.pop("_mode", None) == "update":
+        if mode in ("update", "more"):  # the answers of an /update (or after an SOS) reach the case now
             group = GROUP_FIELDS.get(q.group, tuple(report_fields))
             effects.append(PatchReport({k: data.get(k) for k in group}, "updated_by_citizen"))
-            done = t(N_("Thank you. Your report {reference} is updated."), reference=ctx.reference or "")
+        if mode == "update":
+            data.pop("_mode")
             new_state, more = drop_reply_keyboard(state.with_(step="done", data=data), [Reply(done)], t)
             return Outcome(new_state, [*out, *more], effects)
         step = str(back)
+    elif mode == "more" and following is None:  # /update's "the rest of my report", to its end
+        data.pop("_mode")
+        effects.append(PatchReport({k: data.get(k) for k in REPORT_FIELDS}, "updated_by_citizen"))
+        new_state, more = drop_reply_keyboard(state.with_(step="done", data=data), [Reply(done)], t)
+        return Outcome(new_state, [*out, *more], effects)
     else:
         step = following.id if following else "summary"
     new_state, more = ask(state.with_(step=step, data=data), ctx, t)
@@ -255,4 +373,8 @@ def summary_choice(state: State, choice: str, ctx: Context, t: Translator) -> Ou
         return Outcome(new_state, [*out, hide_offer(t)], [Submit()])
     if choice == "change":
         return Outcome(*ask(state.with_(step="change"), ctx, t))
+    if choice == "more":  # the short report, made whole after all
+        data = {k: v for k, v in state.data.items() if k != "_short"}
+        following = next_question("safety", data)
+        return Outcome(*ask(state.with_(step=following.id if following else "summary", data=data), ctx, t))
     return commands.ask_cancel(state, t)

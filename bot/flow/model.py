@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from bot.core.actions import Markup
+from bot.core.actions import InlineKeyboard, Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +45,14 @@ class Close:
 
 
 @dataclass(frozen=True, slots=True)
+class Redraw:
+    """Show other buttons on a message already sent (a question whose answers toggle); None: none."""
+
+    message_id: int
+    markup: InlineKeyboard | None
+
+
+@dataclass(frozen=True, slots=True)
 class Notice:
     """A short answer to a button press (the small pop-up)."""
 
@@ -69,7 +77,7 @@ class GiveConsent:
 
 @dataclass(frozen=True, slots=True)
 class SetContactPref:
-    pref: str  # "any" or "on_reply"
+    pref: str  # a bot.core.contact.ContactPref
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +120,7 @@ Effect = (
     | CitizenMessage
     | EraseMyData
 )
-Output = Reply | Close | Notice | Wipe
+Output = Reply | Close | Redraw | Notice | Wipe
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +134,7 @@ class Context:
     reference: str | None = None  # the case reference, once there is one
     status: str | None = None  # the case status, for /status
     queued: bool = False  # an SOS passed this chat's slowed messages, which still wait their turn
+    searching: bool = False  # officers are looking for the citizen after an SOS (services.sos)
 
 
 @dataclass(slots=True)

@@ -44,7 +44,7 @@ def _nik(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
 
     born = data.get("birth_date")
     info = parse_nik(text, date.fromisoformat(born) if born else None)
-    return {"nik": info.nik}
+    return {"nik": info.nik, "home_province": info.province_code}  # the NIK says where it was issued
 
 
 def _count(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
@@ -106,9 +106,13 @@ PROBLEMS: dict[str, str] = {
     ),
     "phone_format": N_("I could not read that number. Please type it like +62 812 3456 7890."),
     "phone_length": N_("That number has too many or too few digits. Please check it."),
-    "province_unknown": N_("I do not know that province. Please choose a button or type the name again."),
+    "province_unknown": N_("That province is not on my list. Please choose a button or type the name again."),
     "count_format": N_("Please type a number, for example 3."),
     "count_range": N_("Please type a number from 0 to 999."),
     "choose": N_("Please choose one of the buttons."),
-    "unsupported": N_("I can only understand text messages, button taps and locations."),
+    "choose_some": N_("Choose at least one answer, or skip this question."),
+    "unsupported": N_(
+        "I can only receive text, locations and taps on the buttons. Photos, stickers and voice "
+        "messages cannot be received here yet."
+    ),
 }

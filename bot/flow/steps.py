@@ -34,6 +34,9 @@ class Question:
     group: str = ""  # questions changed together from the summary
     ask_if: Callable[[dict[str, Any]], bool] | None = None
     summary_label: str = ""  # a msgid; empty: not shown in the summary
+    multi: bool = False  # several options at once: they toggle, "Done" answers (see `single`)
+    single: tuple[str, ...] = ()  # of a multi question, the options that answer alone, at once
+    short: bool = False  # asked in the short report (someone who cannot talk long)
 
 
 CITIES = (
@@ -47,15 +50,15 @@ CITIES = (
 
 PASSPORT = (
     Option("with_me", N_("I have it with me")),
-    Option("held", N_("Held by my employer or someone else")),
+    Option("held", N_("Held by my boss, the company or an agent")),
     Option("lost", N_("Lost or stolen")),
     Option("expired", N_("I have it, but it has expired")),
     Option("never", N_("I never had one")),
 )
 
 SAFETY = (
-    Option("free", N_("Safe, free to leave")),
-    Option("not_free", N_("Not free to leave")),
+    Option("free", N_("Safe, I can leave on my own")),
+    Option("not_free", N_("I cannot leave on my own")),
     Option("threatened", N_("Threatened or hurt")),
     Option("police", N_("Held by police or immigration")),
     Option("doctor", N_("I need a doctor")),
@@ -77,11 +80,21 @@ SAFE = Question(
     N_("Is it safe for you to talk now?"),
     options=(
         Option("yes", N_("Yes, it is safe")),
-        Option("on_reply", N_("Not safe: only message me after I write")),
+        Option("on_reply", N_("Not safe yet: wait until I write")),
         Option("sos", N_("🆘 I am in danger now")),
     ),
     skip=False,
 )
+
+
+def in_full(data: dict[str, Any]) -> bool:
+    """The full report: not the short one of someone who said it is not safe to talk."""
+    return not data.get("_short")
+
+
+def safety_values(value: str | None) -> list[str]:
+    """The answers to "how are you now", stored comma-separated."""
+    return [v for v in (value or "").split(",") if v]
 
 
 def _province_options() -> tuple[Option, ...]:
@@ -105,6 +118,7 @@ QUESTIONS: tuple[Question, ...] = (
         field="city",
         group="location",
         summary_label=N_("Location"),
+        short=True,
     ),
     Question(
         "place",
@@ -113,6 +127,7 @@ QUESTIONS: tuple[Question, ...] = (
         field="place",
         group="location",
         ask_if=lambda d: d.get("city") is not None and not d.get("place") and d.get("latitude") is None,
+        short=True,
     ),
     Question(
         "passport",
@@ -121,6 +136,7 @@ QUESTIONS: tuple[Question, ...] = (
         field="passport_status",
         group="passport",
         summary_label=N_("Passport"),
+        short=True,
     ),
     Question(
         "passport_number",
@@ -129,14 +145,18 @@ QUESTIONS: tuple[Question, ...] = (
         field="passport_number",
         group="passport",
         ask_if=lambda d: d.get("passport_status") not in (None, "never"),
+        short=True,
     ),
     Question(
         "safety",
-        N_("How are you now?"),
+        N_("How are you now? Choose all that fit, then tap «Done»."),
         options=SAFETY,
         field="safety",
         group="safety",
         summary_label=N_("How you are now"),
+        multi=True,
+        single=("free",),
+        short=True,
     ),
     Question(
         "full_name",
@@ -144,6 +164,7 @@ QUESTIONS: tuple[Question, ...] = (
         reads="name",
         field="full_name",
         summary_label=N_("Name"),
+        ask_if=in_full,
     ),
     Question(
         "birth_date",
@@ -151,6 +172,7 @@ QUESTIONS: tuple[Question, ...] = (
         reads="birth_date",
         field="birth_date",
         summary_label=N_("Date of birth"),
+        ask_if=in_full,
     ),
     Question(
         "nik",
@@ -158,6 +180,7 @@ QUESTIONS: tuple[Question, ...] = (
         reads="nik",
         field="nik",
         summary_label=N_("NIK"),
+        ask_if=in_full,
     ),
     Question(
         "home_province",
@@ -167,22 +190,29 @@ QUESTIONS: tuple[Question, ...] = (
         reads="province",
         field="home_province",
         summary_label=N_("Home province"),
+        # a valid NIK names the province already (its first two digits: flow.reading)
+        ask_if=lambda d: in_full(d) and not (d.get("nik") and d.get("home_province")),
     ),
     Question(
         "phone",
-        N_("Which phone or WhatsApp number can we reach you on? Tap «📞 Send my number» or type it."),
+        N_("Which HP or WA number can we reach you on? Tap «📞 Send my number» or type it."),
         reads="phone",
         share="contact",
         share_label=N_("📞 Send my number"),
         field="phone",
-        summary_label=N_("Phone or WhatsApp"),
+        summary_label=N_("HP/WA number"),
+        ask_if=in_full,
     ),
     Question(
         "family_contact",
-        N_("Is there a family member in Indonesia we may contact? Type their name and phone number."),
+        N_(
+            "Is there a family member in Indonesia we may contact? Type their name, who they are to you "
+            "(for example ibu, suami, kakak) and their phone number."
+        ),
         reads="free_text",
         field="family_contact",
         summary_label=N_("Family contact"),
+        ask_if=in_full,
     ),
     Question(
         "companions",
@@ -192,6 +222,7 @@ QUESTIONS: tuple[Question, ...] = (
         reads="count",
         field="companions",
         summary_label=N_("Indonesians with you"),
+        ask_if=in_full,
     ),
     Question(
         "notes",
@@ -199,11 +230,15 @@ QUESTIONS: tuple[Question, ...] = (
         reads="free_text",
         field="notes",
         summary_label=N_("Anything else"),
+        ask_if=in_full,
     ),
 )
 
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
 FORM = tuple(q for q in QUESTIONS if q.id not in ("welcome", "safe"))
+SHORT_FORM = tuple(q for q in FORM if q.short)
+# the questions read as free text: what a citizen types there is their answer, whatever it says
+FREE_TEXT = frozenset(q.id for q in QUESTIONS if q.reads == "free_text")
 
 
 def next_question(after: str, data: dict[str, Any]) -> Question | None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, String, Table, bindparam, func, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMessage, SendMessage
+from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMarkup, EditMessage, SendMessage
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort, DeliveryError
+from bot.flow.commands import releases_held
 from bot.flow.engine import advance
 from bot.flow.model import (
     CitizenMessage,
@@ -26,6 +27,7 @@ from bot.flow.model import (
     Outcome,
     PatchReport,
     RecordSOS,
+    Redraw,
     Reply,
     SetContactPref,
     SetLanguage,
@@ -35,8 +37,10 @@ from bot.flow.model import (
 )
 from bot.handlers.languages import their_language
 from bot.i18n import N_, Catalogs, pick_language
+from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
+from bot.services.phone import deletable, with_ids
 from bot.services.reports import Reports
 from bot.services.seen import marked_seen, seen_before
 from storage.locks import lock_chat
@@ -44,9 +48,6 @@ from storage.models import Citizen, Conversation, Report
 from storage.repositories import ChatRow, chat_row, chat_state, conversation
 
 log = logging.getLogger(__name__)
-KEEP_MESSAGE_IDS = 300
-# Telegram deletes messages younger than 48 hours; a small margin for the clocks and the way there
-DELETE_WINDOW = timedelta(hours=48) - timedelta(minutes=5)
 DELETE_BATCH = 100  # deleteMessages takes at most 100 ids
 
 
@@ -103,7 +104,7 @@ class CitizenHandler:
         now = self.clock()
         async with self.engine.begin() as conn:
             await lock_chat(conn, inp.chat_id)  # another worker handling this chat: wait for its commit
-            row = await chat_row(conn, inp.user_id, inp.chat_id)
+            row = await chat_row(conn, inp.user_id, inp.chat_id, now - sos_alerts.RECENT)
             done = await self._plainly(conn, row, inp, ahead, now) if row is not None else None
         if done is None:  # a new chat, or an answer that changes more than the conversation
             done = await self._fully(inp, ahead, now)
@@ -115,10 +116,18 @@ class CitizenHandler:
         if done.wipe is not None:  # what was just sent (taking a keyboard off) goes with the rest
             await delete_from_phone(port, inp.chat_id, sorted({*done.wipe, *sent}))
             sent = []
-        if sent:
-            await self.remember_sent(inp.chat_id, sent, question, known=done.written)
+        # The citizen wrote, and has had the bot's answer: what waited for them may go now (after the
+        # answer, never before it; and never for a command, a confirmation or /hide's deletion)
+        release = releases_held(inp)
+        remembered = await self.remember_sent(
+            inp.chat_id, sent, question, known=done.written, release=release
+        )
+        if remembered:
+            self.wake()
 
-    def _context(self, now: datetime, reference: str | None, status: str | None, ahead: bool) -> Context:
+    def _context(
+        self, now: datetime, reference: str | None, status: str | None, ahead: bool, searching: bool = False
+    ) -> Context:
         return Context(
             today=now.astimezone(self.mission.zone).date(),
             mission=self.mission.name,
@@ -127,6 +136,7 @@ class CitizenHandler:
             reference=reference,
             status=status,
             queued=ahead,
+            searching=searching,
         )
 
     async def _plainly(
@@ -143,12 +153,12 @@ class CitizenHandler:
             return Handled(None)
         lang = pick_language(row.language, inp.language_code)
         state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
-        outcome = advance(state, inp, self._context(now, row.reference, row.status, ahead), self.catalogs)
+        ctx = self._context(now, row.reference, row.status, ahead, row.sos_since)
+        outcome = advance(state, inp, ctx, self.catalogs)
         if not all(isinstance(e, OF_THE_CITIZEN) for e in outcome.effects):
             return None  # the step function is pure: `_fully` runs it again, with the objects it needs
         if outcome.effects:
             await conn.execute(_CITIZEN_CHOICES, choices(row.citizen_id, outcome.effects, now))
-        released = await release_held(conn, inp.chat_id, now)
         if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
             message_ids = with_ids(message_ids, [inp.message_id], now)
         wipe = None
@@ -159,7 +169,7 @@ class CitizenHandler:
         values = {"step": step, "d": data, "report": linked, "ids": message_ids, "now": now}
         await conn.execute(_WRITE, {"chat": inp.chat_id, **values})
         written = Written(inp.chat_id, data, message_ids, now)
-        return Handled(outcome, released > 0, row.reference or "", wipe, written)
+        return Handled(outcome, False, row.reference or "", wipe, written)
 
     async def _fully(self, inp: Incoming, ahead: bool, now: datetime) -> Handled:
         """The unit of work with the ORM: a first message (the citizen and conversation are made) or a
@@ -184,14 +194,13 @@ class CitizenHandler:
                 submitted=bool(linked and linked.submitted),
             )
             reference, status = (linked.reference, linked.status) if linked else (None, None)
-            outcome = advance(state, inp, self._context(now, reference, status, ahead), self.catalogs)
+            searching = await sos_alerts.searching(session, linked.id if linked else None, now)
+            ctx = self._context(now, reference, status, ahead, searching)
+            outcome = advance(state, inp, ctx, self.catalogs)
             reports = Reports(session, self.mission.prefix, now)
             alerts = Alerts(session, self.alerts, now)
             linked = await self._apply(outcome, inp, citizen, linked, reports, alerts, now)
-            # they wrote: what waited for them may go now (also if they have since said "any"); on the
-            # connection, so no flush first: the conversation is written once, at the commit
-            released = await release_held(await session.connection(), inp.chat_id, now)
-            wake = released > 0 or queued(session)
+            wake = queued(session)
             conv.step = outcome.state.step
             conv.data = outcome.state.data
             conv.report_id = linked.id if linked and outcome.state.step != "new" else None
@@ -223,50 +232,37 @@ class CitizenHandler:
         now: datetime,
     ) -> Report | None:
         state = outcome.state
-        for effect in outcome.effects:
-            before = linked
-            linked = await self._effect(effect, inp, citizen, linked, reports, state, now)
-            report = linked or before
-            if report is None:
-                continue
-            if isinstance(effect, (RecordSOS, Submit)):
-                await alerts.raised(report)
-            elif isinstance(effect, PatchReport):
-                await (alerts.moved(report) if effect.event == "live_location" else alerts.changed(report))
-            elif isinstance(effect, CitizenMessage):
-                await alerts.citizen_wrote(report, effect.text)
-            elif isinstance(effect, EraseMyData):
-                await alerts.changed(report)
-        return linked
-
-    async def _effect(
-        self,
-        effect: Effect,
-        inp: Incoming,
-        citizen: Citizen,
-        linked: Report | None,
-        reports: Reports,
-        state: State,
-        now: datetime,
-    ) -> Report | None:
         draft = {k: v for k, v in state.data.items() if not k.startswith("_")}
-        if isinstance(effect, SetLanguage):
-            citizen.language = effect.lang
-        elif isinstance(effect, GiveConsent):
-            citizen.consent_at = citizen.consent_at or now
-        elif isinstance(effect, SetContactPref):
-            citizen.contact_pref = effect.pref
-        elif isinstance(effect, RecordSOS):
-            return await reports.record_sos(citizen, linked, draft, state.lang, inp.user_name)
-        elif isinstance(effect, Submit):
-            return await reports.submit(citizen, linked, draft, state.lang, inp.user_name)
-        elif isinstance(effect, PatchReport) and linked is not None:
-            reports.patch(linked, effect.fields, effect.event)
-        elif isinstance(effect, CitizenMessage) and linked is not None:
-            reports.log(linked, "citizen", "citizen_message", text=effect.text)
-        elif isinstance(effect, EraseMyData):
-            await reports.erase(citizen)
-            return None
+        for effect in outcome.effects:
+            if isinstance(effect, SetLanguage):
+                citizen.language = effect.lang
+            elif isinstance(effect, GiveConsent):
+                citizen.consent_at = citizen.consent_at or now
+            elif isinstance(effect, SetContactPref):
+                citizen.contact_pref = effect.pref
+            elif isinstance(effect, RecordSOS):
+                linked = await reports.record_sos(citizen, linked, draft, state.lang, inp.user_name)
+                await alerts.sos(linked)
+            elif isinstance(effect, Submit):
+                linked = await reports.submit(citizen, linked, draft, state.lang, inp.user_name)
+                await alerts.raised(linked)
+            elif isinstance(effect, PatchReport) and linked is not None:
+                changed = reports.patch(linked, effect.fields, effect.event)
+                if effect.event == "live_location":
+                    await alerts.moved(linked)
+                elif "latitude" in changed:  # a pin shared: after an SOS, a fresh pin for the officers
+                    await alerts.located(linked)
+                else:
+                    await alerts.changed(linked)
+            elif isinstance(effect, CitizenMessage) and linked is not None:
+                reports.log(linked, "citizen", "citizen_message", text=effect.text)
+                await alerts.citizen_wrote(linked, effect.text)
+            elif isinstance(effect, EraseMyData):
+                searched = linked is not None and await sos_alerts.searching(reports.session, linked.id, now)
+                await reports.erase(citizen)
+                if linked is not None:
+                    await alerts.erased(linked, searched)
+                linked = None
         return linked
 
     async def _send(
@@ -283,6 +279,8 @@ class CitizenHandler:
                 action = SendMessage(inp.chat_id, text, item.markup, protect_content=item.protect)
             elif isinstance(item, Close):
                 action = EditMessage(inp.chat_id, item.message_id, item.text)
+            elif isinstance(item, Redraw):
+                action = EditMarkup(inp.chat_id, item.message_id, item.markup)
             elif isinstance(item, Notice) and inp.callback_id:
                 answered_button = True
                 action = AnswerCallback(inp.callback_id, item.text)
@@ -298,23 +296,35 @@ class CitizenHandler:
         return sent, question
 
     async def remember_sent(
-        self, chat_id: int, sent: list[int], question: int | None, known: Written | None = None
-    ) -> None:
-        """Store the ids of the messages just sent. `known`: the conversation as this update committed
-        it; when nothing changed it since, one UPDATE writes it back (no read: a surge's every answer
-        pays this), else it is read again and changed."""
+        self,
+        chat_id: int,
+        sent: list[int],
+        question: int | None,
+        known: Written | None = None,
+        release: bool = False,
+    ) -> int:
+        """Store the ids of the messages just sent, and with `release` let what was held for the
+        citizen go (returns how many rows that released). `known`: the conversation as this update
+        committed it; when nothing changed it since, one UPDATE writes it back (no read: a surge's
+        every answer pays this), else it is read again and changed."""
+        now = self.clock()
+        if not sent and question is None:
+            if not release:
+                return 0
+            async with self.engine.begin() as conn:
+                return await release_held(conn, chat_id, now)
         if known is not None:
             async with self.engine.begin() as conn:  # a connection is enough, and cheaper than a session
-                if await write_back(conn, known, sent, question, self.clock()):
-                    return
+                if await write_back(conn, known, sent, question, now):
+                    return await release_held(conn, chat_id, now) if release else 0
         async with self.sessions() as session, session.begin():
             await lock_chat(session, chat_id)
             conv = await conversation(session, chat_id)
-            if conv is None:
-                return
-            if question is not None:
-                conv.data = {**conv.data, "_q": question}
-            remember(conv, sent, self.clock())
+            if conv is not None:
+                if question is not None:
+                    conv.data = {**conv.data, "_q": question}
+                remember(conv, sent, now)
+            return await release_held(await session.connection(), chat_id, now) if release else 0
 
 
 _CONVERSATIONS = cast(Table, Conversation.__table__)
@@ -386,27 +396,6 @@ def remember(conv: Conversation, ids: list[int], at: datetime) -> None:
     conversation from the phone later (services: /hide). Stored as [id, unix seconds] pairs."""
     if ids:
         conv.message_ids = with_ids(conv.message_ids, ids, at)
-
-
-def with_ids(message_ids: dict[str, Any], ids: list[int], at: datetime) -> dict[str, Any]:
-    """`message_ids` with these ids kept (see `remember`), the oldest dropped past KEEP_MESSAGE_IDS."""
-    known = list(message_ids.get("ids", []))
-    stamp = int(at.timestamp())
-    return {**message_ids, "ids": (known + [[i, stamp] for i in ids])[-KEEP_MESSAGE_IDS:]}
-
-
-def deletable(message_ids: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[int]]:
-    """The remembered ids Telegram still lets the bot delete (under 48 hours old), and `message_ids`
-    with all of them forgotten. An id stored without its time (by an earlier version) is tried:
-    deleteMessages skips what it cannot."""
-    oldest = (now - DELETE_WINDOW).timestamp()
-    young: list[int] = []
-    for item in message_ids.get("ids", []):
-        if isinstance(item, int):
-            young.append(item)
-        elif isinstance(item, list) and len(item) == 2 and item[1] >= oldest:
-            young.append(int(item[0]))
-    return {**message_ids, "ids": []}, sorted(set(young))
 
 
 async def delete_from_phone(port: BotPort, chat_id: int, ids: list[int]) -> None:

@@ -111,17 +111,22 @@ class OfficerHandler:
             cases = Cases(session, self.desk.prefix, now)
             report = await cases.get(int(raw_id)) if raw_id.isdigit() else None
             if report is not None and action in ("ack", "take", "det"):
-                changed = False
+                changed, acknowledged = False, []
                 if action == "ack":
                     changed = cases.acknowledge(report, inp.user_id)
-                    notice = t(N_("Acknowledged.")) if changed else t(N_("Already acknowledged."))
+                    acknowledged = await cases.acknowledge_sos(report, inp.user_id)
+                    fresh = changed or bool(acknowledged)
+                    notice = t(N_("Acknowledged.")) if fresh else t(N_("Already acknowledged."))
                 elif action == "take":
                     changed = cases.take(report, inp.user_id, inp.user_name or str(inp.user_id))
+                    acknowledged = await cases.acknowledge_sos(report, inp.user_id)
                     notice = t(N_("The case is yours: {reference}."), reference=report.reference)
                 else:
                     details, notice = details_text(report, t, await same_person(session, report)), ""
-                if changed:
-                    await Alerts(session, self.desk.alerts, now).changed(report)
+                if changed or acknowledged:
+                    alerts = Alerts(session, self.desk.alerts, now)
+                    await alerts.changed(report)
+                    await alerts.acknowledged(report, acknowledged)
         if inp.callback_id:
             await port.perform(AnswerCallback(inp.callback_id, notice or None))
         if details is not None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.actions import SendDocument, SendMessage
+from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
 from bot.i18n import N_, Translator
 from bot.services.alerts import Alerts
 from bot.services.cards import MARKERS, STATUSES, card_text, trail_text, where
 from bot.services.cases import Cases
+from bot.services.sos import sos_state
 from storage.models import Citizen, Report
 from storage.repositories import events_of
 
@@ -94,7 +96,8 @@ async def change(handler: OfficerHandler, inp: Incoming, name: str, ref: str, re
         reference = report.reference
         if name == "case":
             citizen = await session.get(Citizen, report.citizen_id)
-            card = card_text(report, citizen.contact_pref if citizen else "any", t)
+            pref = citizen.contact_pref if citizen else ContactPref.UNSET
+            card = card_text(report, pref, t, await sos_state(session, report.id))
             return f"{card}\n\n{trail_text(await events_of(session, report.id), t)}"
         changed = False
         if name == "note" and rest:

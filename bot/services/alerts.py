@@ -2,6 +2,11 @@
 
 Rows are composed at send time from the case as it is then, so a card edit queued twice says the
 newest thing once, and an SOS card posted before the form shows whatever is known at that moment.
+
+Every SOS is a new message in the group (a notification: an edit makes none): the card itself when
+the case has none yet, else an SOS message in reply to the card. It repeats and escalates until an
+officer acknowledges that SOS (`watch_sos`). Alerts are never given up (KINDS are the outbox's
+persistent kinds: retried until Telegram takes them).
 """
 
 from __future__ import annotations
@@ -11,18 +16,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action, EditMessage, SendLocation, SendMessage
-from bot.i18n import N_, Catalogs
-from bot.services.cards import card_keyboard, card_text
+from bot.core.contact import ContactPref
+from bot.i18n import N_, Catalogs, Translator
+from bot.services import sos as sos_alerts
+from bot.services.cards import card_keyboard, card_text, sos_keyboard, sos_text
 from bot.services.outbox import enqueue
-from storage.models import CaseMessage, Citizen, OutboxMessage, Report
+from storage.models import CaseMessage, Citizen, OutboxMessage, Report, SosAlert
 
 log = logging.getLogger(__name__)
 PRIORITY = {"P1": 1, "P2": 2, "P3": 3}
 PIN_EVERY = timedelta(minutes=5)  # a moving live location posts a new pin at most this often
+SOS_PRIORITY = 0  # an SOS and what follows it (its pin) go before everything else in the group
+# The outbox kinds of alerts (composed by AlertComposer); none of them is ever given up
+KINDS = ("card", "card_edit", "pin", "relay_in", "sos", "sos_repeat", "sos_edit", "escalation", "erased")
+# the group messages an officer may reply to, to answer the citizen
+CASE_MESSAGES = ("card", "pin", "relay_in", "sos", "sos_repeat", "erased")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +65,13 @@ _CARD_POSTED = (
     .where(_REPORTS.c.id == bindparam("report"))
     .values(card_message_id=bindparam("message_id"))
 )
+_SOS = cast(Table, SosAlert.__table__)
+# the group message that carries an SOS, or repeats it: the next repeat counts from now
+_SOS_POSTED = (
+    update(_SOS)
+    .where(_SOS.c.id == bindparam("sos"))
+    .values(message_id=func.coalesce(bindparam("message_id"), _SOS.c.message_id), alerted_at=bindparam("at"))
+)
 
 
 class Alerts:
@@ -79,17 +98,32 @@ class Alerts:
         found = await self.session.execute(_PENDING, params)
         return found.first() is not None
 
+    async def _has_card(self, report: Report) -> bool:
+        """Posted, or on its way."""
+        return report.card_message_id is not None or await self._pending(report, "card")
+
     async def raised(self, report: Report) -> None:
-        """A new SOS or a sent report: post its card (an SOS first of all), or update the card it has."""
-        if report.card_message_id is not None or await self._pending(report, "card"):
+        """A sent report: post its card, or update the card it has."""
+        if await self._has_card(report):
             await self.changed(report)
             return
-        priority = 0 if report.sos else PRIORITY.get(report.priority, 3)
+        priority = PRIORITY.get(report.priority, 3)
         await self._add("card", report, priority)
-        if report.sos:
-            report.alerted_at = self.now
         if report.latitude is not None:
             await self._add("pin", report, priority)
+
+    async def sos(self, report: Report) -> SosAlert:
+        """A new SOS, at any moment of the case's life: a new message in the group at once (the card,
+        when the case has none yet), watched until an officer acknowledges this SOS."""
+        alert = await sos_alerts.raise_sos(self.session, report.id, self.now)
+        if not await self._has_card(report):
+            await self._add("card", report, SOS_PRIORITY, sos=alert.id)
+            if report.latitude is not None:
+                await self._add("pin", report, SOS_PRIORITY, sos=alert.id)
+            return alert
+        await self._add("sos", report, SOS_PRIORITY, sos=alert.id)
+        await self.changed(report)
+        return alert
 
     async def changed(self, report: Report) -> None:
         """The card says something new: one pending edit is enough, it renders the newest state."""
@@ -97,6 +131,21 @@ class Alerts:
             return  # the card is not posted yet; it will show the newest state when it is
         if not await self._pending(report, "card_edit", ("pending",)):  # one being sent shows an older state
             await self._add("card_edit", report, 4)
+
+    async def located(self, report: Report) -> None:
+        """The citizen shared where they are (not a live location's move): after an SOS, a fresh pin
+        in reply to the newest SOS, so the officers looking for them get a notification and a map."""
+        state = await sos_alerts.sos_state(self.session, report.id)
+        if state.latest is not None and report.latitude is not None:
+            await self._add("pin", report, SOS_PRIORITY, sos=state.latest.id)
+        await self.changed(report)
+
+    async def acknowledged(self, report: Report, alerts: list[SosAlert]) -> None:
+        """Officers acknowledged these SOS: their own messages lose the button (the card is edited by
+        `changed`)."""
+        for alert in alerts:
+            if alert.message_id is not None and alert.message_id != report.card_message_id:
+                await self._add("sos_edit", report, 4, sos=alert.id)
 
     async def moved(self, report: Report) -> None:
         """A live location moved: a fresh pin under the card, now and then."""
@@ -110,6 +159,13 @@ class Alerts:
 
     async def citizen_wrote(self, report: Report, text: str) -> None:
         await self._add("relay_in", report, 4, text=text)  # never before the card it answers
+
+    async def erased(self, report: Report, searched: bool) -> None:
+        """The citizen erased their data. While officers look for them after an SOS, the group is
+        told at once (a new message): nobody searches blind, nobody stops searching silently."""
+        if searched:
+            await self._add("erased", report, SOS_PRIORITY)
+        await self.changed(report)
 
 
 class AlertComposer:
@@ -125,34 +181,54 @@ class AlertComposer:
             return None
         t = self.catalogs[self.config.officer_language]
         citizen = await session.get(Citizen, report.citizen_id)
-        pref = citizen.contact_pref if citizen else "any"
+        pref = citizen.contact_pref if citizen else ContactPref.UNSET
         card = report.card_message_id
+        group = self.config.officer_chat_id
+        alert = await session.get(SosAlert, row.payload["sos"]) if row.payload.get("sos") else None
+        if row.kind in ("card", "card_edit", "sos_repeat", "escalation", "sos", "sos_edit"):
+            state = await sos_alerts.sos_state(session, report.id)
         if row.kind == "card":
-            return SendMessage(row.chat_id, card_text(report, pref, t), card_keyboard(report, t))
+            return SendMessage(
+                row.chat_id, card_text(report, pref, t, state), card_keyboard(report, t, state)
+            )
         if row.kind == "card_edit":
-            if card is None or self.config.officer_chat_id is None:
+            if card is None or group is None:
                 return None
             return EditMessage(
-                self.config.officer_chat_id, card, card_text(report, pref, t), card_keyboard(report, t)
+                group, card, card_text(report, pref, t, state), card_keyboard(report, t, state)
             )
         if row.kind == "pin":
             if report.latitude is None or report.longitude is None:
                 return None
-            return SendLocation(row.chat_id, report.latitude, report.longitude, reply_to=card)
+            target = alert.message_id if alert is not None and alert.message_id else card
+            return SendLocation(row.chat_id, report.latitude, report.longitude, reply_to=target)
         if row.kind == "relay_in":
             head = t(N_("💬 {reference} writes:"), reference=report.reference)
             return SendMessage(row.chat_id, f"{head}\n{row.payload.get('text', '')}", reply_to=card)
+        if row.kind == "erased":
+            return SendMessage(row.chat_id, erased_text(report, t), reply_to=card)
+        if alert is None:
+            return None
+        nth = await _nth(session, alert)
+        if row.kind == "sos":
+            text = sos_text(report, alert, pref, t, nth)
+            return SendMessage(row.chat_id, text, sos_keyboard(report, alert, t), reply_to=card)
+        if row.kind == "sos_edit":
+            if alert.message_id is None:
+                return None
+            text = sos_text(report, alert, pref, t, nth)
+            return EditMessage(row.chat_id, alert.message_id, text, sos_keyboard(report, alert, t))
         if row.kind in ("sos_repeat", "escalation"):
-            if report.acknowledged_at is not None:
+            if alert.acknowledged_at is not None:
                 return None  # acknowledged in the meantime: no more noise
             head = t(N_("🆘 Not acknowledged yet! Please acknowledge or take this case."))
-            reply = card if row.kind == "sos_repeat" else None
-            return SendMessage(
-                row.chat_id,
-                f"{head}\n\n{card_text(report, pref, t)}",
-                card_keyboard(report, t),
-                reply_to=reply,
-            )
+            if row.kind == "sos_repeat":
+                text = f"{head}\n\n{sos_text(report, alert, pref, t, nth)}"
+                return SendMessage(
+                    row.chat_id, text, sos_keyboard(report, alert, t), reply_to=alert.message_id
+                )
+            text = f"{head}\n\n{card_text(report, pref, t, state)}"
+            return SendMessage(row.chat_id, text, sos_keyboard(report, alert, t))
         log.warning("no composer for outbox kind %s", row.kind)
         return None
 
@@ -161,36 +237,56 @@ class AlertComposer:
             return
         if row.kind == "card":
             await session.execute(_CARD_POSTED, {"report": row.report_id, "message_id": message_id})
-        if row.kind in ("card", "pin", "relay_in", "sos_repeat"):
+        sos = row.payload.get("sos") if row.kind in ("card", "sos", "sos_repeat") else None
+        if sos:  # a repeat keeps the SOS's own message (the one acknowledged, edited); it moves the clock
+            posted = None if row.kind == "sos_repeat" else message_id
+            await session.execute(_SOS_POSTED, {"sos": sos, "message_id": posted, "at": row.sent_at})
+        if row.kind in CASE_MESSAGES:
             session.add(CaseMessage(chat_id=row.chat_id, message_id=message_id, report_id=row.report_id))
 
 
-async def watch_sos(session: AsyncSession, config: AlertSettings, now: datetime) -> int:
-    """Repeat every unacknowledged SOS in the group, and send it to each supervisor when it waits too long.
+async def _nth(session: AsyncSession, alert: SosAlert) -> int:
+    """Which SOS of its case this is (1 for the first)."""
+    query = select(func.count()).where(SosAlert.report_id == alert.report_id, SosAlert.id <= alert.id)
+    return int(await session.scalar(query) or 1)
 
-    Returns how many rows it queued.
-    """
+
+def erased_text(report: Report, t: Translator) -> str:
+    return t(
+        N_(
+            "⚠️ {reference}: the citizen deleted their data while officers were looking for them after "
+            "an SOS. Their details and location are gone from the hotline; the chat with them stays open."
+        ),
+        reference=report.reference,
+    )
+
+
+async def watch_sos(session: AsyncSession, config: AlertSettings, now: datetime) -> int:
+    """Repeat every SOS nobody acknowledged yet in the group, and send it to each supervisor when it
+    waits too long, whatever the case's status. Returns how many rows it queued.
+
+    A repeat is queued once the SOS (or its last repeat) has been in the group for `sos_repeat`;
+    until that repeat is posted (alerted_at set again by on_sent) no other is queued, so a group
+    that Telegram cannot reach for a while gets one repeat, not a pile of them."""
     if config.officer_chat_id is None:
         return 0
-    result = await session.execute(
-        select(Report).where(Report.sos.is_(True), Report.acknowledged_at.is_(None), Report.status == "new")
-    )
     queued = 0
-    for report in result.scalars():
-        last = report.alerted_at or report.created_at
-        if report.card_message_id is not None and now - last >= config.sos_repeat:
+    for alert in await sos_alerts.unacknowledged(session):
+        posted = alert.message_id is not None and alert.alerted_at is not None
+        if posted and alert.alerted_at is not None and now - alert.alerted_at >= config.sos_repeat:
             await enqueue(
-                session, chat_id=config.officer_chat_id, kind="sos_repeat", report_id=report.id,
-                priority=0, now=now,
+                session, chat_id=config.officer_chat_id, kind="sos_repeat", report_id=alert.report_id,
+                payload={"sos": alert.id}, priority=SOS_PRIORITY, now=now,
             )  # fmt: skip
-            report.alerted_at = now
+            alert.alerted_at = None  # a repeat is on its way
             queued += 1
-        if report.escalated_at is None and now - report.created_at >= config.sos_escalate:
+        if alert.escalated_at is None and now - alert.raised_at >= config.sos_escalate:
             for supervisor in config.supervisor_ids:
                 await enqueue(
-                    session, chat_id=supervisor, kind="escalation", report_id=report.id, priority=0,
-                    dedupe_key=f"escalation:{report.id}:{supervisor}", now=now,
+                    session, chat_id=supervisor, kind="escalation", report_id=alert.report_id,
+                    payload={"sos": alert.id}, priority=SOS_PRIORITY,
+                    dedupe_key=f"escalation:{alert.id}:{supervisor}", now=now,
                 )  # fmt: skip
                 queued += 1
-            report.escalated_at = now
+            alert.escalated_at = now
     return queued

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.actions import InlineButton, InlineKeyboard
-from bot.flow.steps import BY_ID, option_label
+from bot.core.contact import ContactPref
+from bot.flow.steps import BY_ID, option_label, safety_values
 from bot.i18n import N_, Translator
+from bot.services.sos import NO_SOS, SosState
 from bot.validators import province_by_code
-from storage.models import Report, ReportEvent
+from storage.models import Report, ReportEvent, SosAlert
 
 MARKERS = {"P1": "🔴", "P2": "🟠", "P3": "🟢"}
 STATUSES = {
@@ -26,8 +28,19 @@ LANGUAGE_NAMES = {"id": N_("Indonesian"), "en": N_("English")}
 
 
 def answer(question: str, value: str | None, t: Translator) -> str:
+    if question == "safety":  # several answers at once
+        labels = [option_label(BY_ID[question], v) for v in safety_values(value)]
+        return ", ".join(t(label) for label in labels if label) or "—"
     label = option_label(BY_ID[question], value)
     return t(label) if label else "—"
+
+
+def contact_line(contact_pref: str, t: Translator) -> str:
+    if contact_pref == ContactPref.ANY:
+        return t(N_("may be written to"))
+    if contact_pref == ContactPref.ON_REPLY:
+        return t(N_("only write after they write"))
+    return t(N_("not said yet: only write after they write"))
 
 
 def map_link(report: Report) -> str | None:
@@ -47,7 +60,20 @@ def where(report: Report, t: Translator) -> str:
     return " — ".join(parts) or t(N_("not known yet"))
 
 
-def card_text(report: Report, contact_pref: str, t: Translator) -> str:
+def sos_line(sos: SosState, t: Translator) -> str | None:
+    latest = sos.latest
+    if latest is None:
+        return None
+    when = t.datetime(latest.raised_at)
+    count = f" ({t.number(sos.count)}×)" if sos.count > 1 else ""
+    if sos.waiting:
+        return t(N_("🆘 SOS {when}{count}: waiting for an officer to acknowledge"), when=when, count=count)
+    acknowledged = t.datetime(latest.acknowledged_at or latest.raised_at)
+    return t(N_("🆘 Last SOS {when}{count}, acknowledged {acknowledged}"), when=when, count=count,
+             acknowledged=acknowledged)  # fmt: skip
+
+
+def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = NO_SOS) -> str:
     head = f"{MARKERS.get(report.priority, '')} {report.priority}"
     if report.sos:
         head += " · 🆘 SOS"
@@ -69,11 +95,11 @@ def card_text(report: Report, contact_pref: str, t: Translator) -> str:
     if report.companions is not None:
         lines.append(f"👥 {with_them}: {t.number(report.companions)}")
     language = t(LANGUAGE_NAMES.get(report.language, report.language))
-    contact = (
-        t(N_("only write after they write")) if contact_pref == "on_reply" else t(N_("may be written to"))
-    )
-    lines.append(f"🗣 {language} · ✉️ {contact}")
+    lines.append(f"🗣 {language} · ✉️ {contact_line(contact_pref, t)}")
     lines.append(f"🕒 {t.datetime(report.created_at)}")
+    alarm = sos_line(sos, t)
+    if alarm:
+        lines.append(alarm)
     status, status_label = t(STATUSES.get(report.status, report.status)), t(N_("Status"))
     lines.append(f"📌 {status_label}: {status}")
     if report.acknowledged_at is not None:
@@ -87,10 +113,44 @@ def card_text(report: Report, contact_pref: str, t: Translator) -> str:
     return "\n".join(lines)
 
 
-def card_keyboard(report: Report, t: Translator) -> InlineKeyboard:
+def card_keyboard(report: Report, t: Translator, sos: SosState = NO_SOS) -> InlineKeyboard:
     row = []
-    if report.acknowledged_at is None:
+    if report.acknowledged_at is None or sos.waiting:
         row.append(InlineButton(t(N_("✋ Acknowledge")), f"o:ack:{report.id}"))
+    if report.assigned_to is None:
+        row.append(InlineButton(t(N_("📥 Take")), f"o:take:{report.id}"))
+    row.append(InlineButton(t(N_("📄 Details")), f"o:det:{report.id}"))
+    return InlineKeyboard((tuple(row),))
+
+
+def sos_text(report: Report, alert: SosAlert, contact_pref: str, t: Translator, nth: int) -> str:
+    """A new SOS of a case that has a card: a message of its own in the group (a notification), in
+    reply to the card, with what officers need to act on it now."""
+    head = t(N_("🆘 SOS from {reference}"), reference=report.reference)
+    if nth > 1:
+        head += " · " + t(N_("SOS number {n} of this case"), n=t.number(nth))
+    name = report.full_name or report.profile_name or t(N_("name not given"))
+    lines = [head, f"👤 {name}", f"📍 {where(report, t)}"]
+    link = map_link(report)
+    if link:
+        located = t.datetime(report.location_at) if report.location_at else "—"
+        sent_at = t(N_("location of {when}"), when=located)
+        lines.append(f"🗺 {link} ({sent_at})")
+    safety = t(N_("Safety"))
+    lines.append(f"🛡 {safety}: {answer('safety', report.safety, t)}")
+    lines.append(f"✉️ {contact_line(contact_pref, t)}")
+    lines.append(t(N_("🕒 SOS pressed {when}"), when=t.datetime(alert.raised_at)))
+    if alert.acknowledged_at is not None:
+        lines.append(t(N_("✋ Acknowledged {when}"), when=t.datetime(alert.acknowledged_at)))
+    if report.erased_at is not None:
+        lines.append(t(N_("🗑 Personal data erased {when}"), when=t.datetime(report.erased_at)))
+    return "\n".join(lines)
+
+
+def sos_keyboard(report: Report, alert: SosAlert, t: Translator) -> InlineKeyboard:
+    row = []
+    if alert.acknowledged_at is None:
+        row.append(InlineButton(t(N_("✋ Acknowledge SOS")), f"o:ack:{report.id}"))
     if report.assigned_to is None:
         row.append(InlineButton(t(N_("📥 Take")), f"o:take:{report.id}"))
     row.append(InlineButton(t(N_("📄 Details")), f"o:det:{report.id}"))
@@ -107,7 +167,7 @@ def details_text(report: Report, t: Translator, alike: Sequence[Report] = ()) ->
         (N_("NIK"), report.nik),
         (N_("Passport number"), report.passport_number),
         (N_("Home province"), province.name if province else None),
-        (N_("Phone or WhatsApp"), report.phone),
+        (N_("HP/WA number"), report.phone),
         (N_("Family contact"), report.family_contact),
         (N_("Anything else"), report.notes),
     ]

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.services import sos
 from bot.services.cards import OPEN_STATUSES, STATUSES
-from storage.models import Report, ReportEvent
+from storage.models import Report, ReportEvent, SosAlert
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -50,6 +51,13 @@ class Cases:
             report.status = "acknowledged"
         self.log(report, officer, "acknowledged")
         return True
+
+    async def acknowledge_sos(self, report: Report, officer: int) -> list[SosAlert]:
+        """Every SOS of the case still waiting: acknowledged, each an event of its own."""
+        acknowledged = await sos.acknowledge(self.session, report.id, officer, self.now)
+        for alert in acknowledged:
+            self.log(report, officer, "sos_acknowledged", sos=alert.id, raised=alert.raised_at.isoformat())
+        return acknowledged
 
     def take(self, report: Report, officer: int, name: str) -> bool:
         if report.assigned_to == officer:

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.contact import ContactPref
 from bot.services.outbox.queue import FAILED, HELD, PENDING
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
@@ -89,7 +90,8 @@ class Reports:
         self.log(report, "citizen", "submitted", priority=report.priority)
         return report
 
-    def patch(self, report: Report, fields: dict[str, Any], event: str) -> None:
+    def patch(self, report: Report, fields: dict[str, Any], event: str) -> list[str]:
+        """Copy answers to the report; the names of the columns that changed."""
         before = report.priority
         changed = apply_answers(report, fields, self.now)
         if changed:
@@ -97,13 +99,14 @@ class Reports:
             if report.priority != before:
                 detail["priority"] = [before, report.priority]
             self.log(report, "citizen", event, **detail)
+        return changed
 
     async def erase(self, citizen: Citizen) -> None:
         """The citizen's own /delete: personal values go, the trail says it happened."""
         for report in await reports_of(self.session, citizen.id):
             await self.wipe(report, "citizen", "erased_by_citizen")
         citizen.consent_at = None
-        citizen.contact_pref = "any"
+        citizen.contact_pref = ContactPref.UNSET  # asked again if they come back
 
     async def wipe(self, report: Report, actor: str, kind: str) -> None:
         """Erase what the citizen gave and every text of the case: the report's personal values, the

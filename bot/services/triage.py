@@ -7,9 +7,11 @@ P1_SAFETY = frozenset({"threatened", "police", "doctor"})
 
 def priority(sos: bool, safety: str | None, passport_status: str | None) -> str:
     """P1 for SOS, threatened or hurt, held by police, needing a doctor; P2 for not free to leave or a
-    passport held by others; P3 otherwise."""
-    if sos or safety in P1_SAFETY:
+    passport held by others; P3 otherwise. `safety` may hold several answers (comma-separated): the
+    most urgent counts."""
+    answers = set((safety or "").split(","))
+    if sos or answers & P1_SAFETY:
         return "P1"
-    if safety == "not_free" or passport_status == "held":
+    if "not_free" in answers or passport_status == "held":
         return "P2"
     return "P3"

@@ -8,6 +8,12 @@ from bot.emulator import Emulator, TranscriptEntry
 from bot.i18n import Catalogs
 
 WAIT = 10.0
+SAFETY_QUESTION = "How are you now? Choose all that fit, then tap «Done»."
+PHONE_QUESTION = "Which HP or WA number can we reach you on? Tap «📞 Send my number» or type it."
+FAMILY_QUESTION = (
+    "Is there a family member in Indonesia we may contact? Type their name, who they are to you "
+    "(for example ibu, suami, kakak) and their phone number."
+)
 
 
 class Phone:
@@ -54,6 +60,31 @@ class Phone:
         await self.emu.press(self.user, self.chat_id, message_id, data)
         return await self.expect(expect, after, **params)
 
+    async def pick(
+        self, step: str, values: tuple[str, ...], expect: str | None, done: bool = True, **params: object
+    ) -> TranscriptEntry | None:
+        """Toggle these answers of a question that takes several (each shows ☑️), then tap Done."""
+        for value in values:
+            data = f"f:{step}:{value}"
+            await self.emu.wait_for(
+                lambda d=data: self.button_message(d, missing_ok=True) is not None, timeout=WAIT
+            )
+            message_id = self.button_message(data)
+            assert message_id is not None
+            await self.emu.press(self.user, self.chat_id, message_id, data)
+            await self.emu.wait_for(lambda d=data: self.ticked(d), timeout=WAIT, what=f"{data} ticked")
+        if not done:
+            return None
+        return await self.tap(f"f:{step}:done", expect, **params)
+
+    def ticked(self, data: str) -> bool:
+        for entry in reversed(self.emu.bot_messages(self.chat_id)):
+            for row in (entry.reply_markup or {}).get("inline_keyboard", []):
+                for button in row:
+                    if button.get("callback_data") == data:
+                        return str(button.get("text", "")).startswith("☑️")
+        return False
+
     async def locate(self, lat: float, lon: float, expect: str, live: bool = False) -> Any:
         after = self.last_id()
         message = await self.emu.send_location(self.user, lat, lon, live_period=900 if live else None)
@@ -85,6 +116,11 @@ class Phone:
         await self.tap("f:welcome:agree", "Is it safe for you to talk now?")
         await self.tap(f"f:safe:{safe}", "Or choose the city:")
         await self.locate(11.5564, 104.9282, "Where is your passport?")
+        if safe == "on_reply":  # the short report: where, passport, how they are
+            await self.tap("f:passport:-", None)
+            await self.tap("f:safety:-", "Please check your report:")
+            await self.tap("sum:send", sent)
+            return
         for skip in ("passport", "safety", "full_name", "birth_date", "nik", "home_province", "phone"):
             await self.tap(f"f:{skip}:-", None)
         for skip in ("family_contact", "companions", "notes"):

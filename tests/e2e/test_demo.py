@@ -74,7 +74,7 @@ def test_a_new_user_completes_a_report_in_the_demo(tmp_path: Path) -> None:
         term.expect("nomor paspor")
         term.type("A1234567")
         term.expect(r"Saya butuh dokter")
-        term.type("1")  # safe, free to leave
+        term.type("1")  # safe, can leave on their own (answers at once)
         term.expect("nama lengkap")
         term.type("Siti Aminah")
         term.expect("tanggal lahir")
@@ -84,7 +84,7 @@ def test_a_new_user_completes_a_report_in_the_demo(tmp_path: Path) -> None:
         term.type("1")  # skip the NIK
         provinces = term.expect(r"\[9\] Lewati")
         term.type(button(provinces, "Jawa Timur"))
-        term.expect("WhatsApp")
+        term.expect("HP/WA")
         term.type("/contact")
         term.expect("keluarga")
         term.expect(r"\[1\] Lewati")

@@ -12,15 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.emulator import Emulator
+from bot.flow.asking import HIDE_OFFER
 from storage.models import Conversation, Report
 from tests.e2e.conftest import Running, e2e_settings, running
-from tests.e2e.phone import Phone
+from tests.e2e.phone import SAFETY_QUESTION, Phone
 
-OFFER = (
-    "Do you want to delete this chat from your phone? Then someone who checks your phone will not read "
-    "it. But an empty chat can also look suspicious. Your report stays with the embassy.\n\n"
-    "Telegram lets me delete only the messages of the last 2 days. You can write /sos at any time."
-)
+OFFER = HIDE_OFFER
 HOUR = 3600.0
 
 
@@ -66,7 +63,7 @@ async def report(phone: Phone, shift: Shift) -> None:
     await phone.tap("f:safe:yes", "Or choose the city:")
     await phone.locate(11.5564, 104.9282, "Where is your passport?")
     await phone.tap("f:passport:with_me", "If you know your passport number, type it (for example A1234567).")
-    await phone.say("A1234567", "How are you now?")
+    await phone.say("A1234567", SAFETY_QUESTION)
     await phone.tap("f:safety:free", "What is your full name, as written in your passport?")
     await phone.say("Siti Aminah", "What is your date of birth? For example 17-08-1995.")
     for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions"):

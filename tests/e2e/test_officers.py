@@ -18,7 +18,7 @@ from bot.emulator import Emulator, TranscriptEntry
 from bot.services.outbox import SENDING
 from storage.models import CaseMessage, OutboxMessage, Report, ReportEvent
 from tests.e2e.conftest import Running, e2e_settings, running
-from tests.e2e.phone import Phone
+from tests.e2e.phone import SAFETY_QUESTION, Phone
 
 GROUP = -1001000000001
 OFFICER, OTHER_OFFICER, SUPERVISOR, STRANGER = 9001, 9002, 9100, 9666
@@ -52,8 +52,12 @@ async def report_to_the_end(phone: Phone, safe: str = "f:safe:yes") -> None:
     await phone.tap(safe, "Or choose the city:")
     await phone.locate(11.5564, 104.9282, "Where is your passport?")
     await phone.tap("f:passport:held", "If you know your passport number, type it (for example A1234567).")
-    await phone.tap("f:passport_number:-", "How are you now?")
-    await phone.tap("f:safety:not_free", "What is your full name, as written in your passport?")
+    await phone.tap("f:passport_number:-", SAFETY_QUESTION)
+    if safe == "f:safe:on_reply":  # not safe to talk: the short report, then the rest with sum:more
+        await phone.pick("safety", ("not_free",), "Please check your report:")
+        await phone.tap("sum:more", "What is your full name, as written in your passport?")
+    else:
+        await phone.pick("safety", ("not_free",), "What is your full name, as written in your passport?")
     await phone.say("Siti Aminah", "What is your date of birth? For example 17-08-1995.")
     for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
         await phone.tap(f"f:{skip}:-", None)

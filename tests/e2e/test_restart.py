@@ -19,7 +19,7 @@ from bot.i18n import Catalogs
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Conversation, Report
 from tests.e2e.conftest import e2e_settings
-from tests.e2e.phone import Phone
+from tests.e2e.phone import SAFETY_QUESTION, Phone
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -81,7 +81,7 @@ async def test_killed_mid_report_continues_with_every_answer(
         await started(emu, proc, 0)
         await phone.command("start", "Do you agree to continue?")
         await phone.tap("f:welcome:agree", "Is it safe for you to talk now?")
-        await phone.tap("f:safe:on_reply", "Or choose the city:")
+        await phone.tap("f:safe:yes", "Or choose the city:")
         await phone.tap(
             "f:location:koh_kong", "Type the name of the place, building or compound, and a landmark near it."
         )
@@ -94,8 +94,14 @@ async def test_killed_mid_report_continues_with_every_answer(
     calls = len(emu.calls)
     with bot_process(settings, mode) as proc:
         await started(emu, proc, calls)
-        await phone.say("C1234567", "How are you now?")
-        await phone.tap("f:safety:doctor", "What is your full name, as written in your passport?")
+        await phone.say("C1234567", SAFETY_QUESTION)
+        await phone.pick("safety", ("doctor",), None, done=False)  # one answer ticked, then killed
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    calls = len(emu.calls)
+    with bot_process(settings, mode) as proc:
+        await started(emu, proc, calls)
+        await phone.pick("safety", ("police",), "What is your full name, as written in your passport?")
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     calls = len(emu.calls)
@@ -116,17 +122,17 @@ async def test_killed_mid_report_continues_with_every_answer(
     assert conv.step == "birth_date"
     draft = {k: v for k, v in conv.data.items() if not k.startswith("_")}
     assert draft == {
-        "safe": "on_reply",
+        "safe": "yes",
         "city": "koh_kong",
         "latitude": None,
         "longitude": None,
         "place": "Pabrik dekat jembatan",
         "passport_status": "lost",
         "passport_number": "C1234567",
-        "safety": "doctor",
+        "safety": "police,doctor",  # the tick made before the kill is kept
         "full_name": "Rudi Hartono",
     }
     asked = [
-        e for e in emu.bot_messages(phone.chat_id) if (e.text or "").startswith(phone.t("How are you now?"))
+        e for e in emu.bot_messages(phone.chat_id) if (e.text or "").startswith(phone.t(SAFETY_QUESTION))
     ]
     assert len(asked) == 1  # nothing was asked or answered twice

@@ -30,7 +30,13 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 def citizens() -> list[Citizen]:
     return [
-        Citizen(id=1, telegram_user_id=TELEGRAM_IDS[0], chat_id=TELEGRAM_IDS[0], consent_at=at(14, 23, 20)),
+        Citizen(
+            id=1,
+            telegram_user_id=TELEGRAM_IDS[0],
+            chat_id=TELEGRAM_IDS[0],
+            consent_at=at(14, 23, 20),
+            contact_pref="any",
+        ),
         Citizen(id=2, telegram_user_id=TELEGRAM_IDS[1], chat_id=TELEGRAM_IDS[1], contact_pref="on_reply"),
         Citizen(id=3, telegram_user_id=TELEGRAM_IDS[2], chat_id=TELEGRAM_IDS[2], consent_at=at(15, 3)),
         Citizen(id=4, telegram_user_id=TELEGRAM_IDS[3], chat_id=TELEGRAM_IDS[3], consent_at=at(15, 4)),

@@ -79,5 +79,5 @@ async def test_a_sticker_gets_a_short_re_ask(serve: Serve) -> None:
     await emu.press(siti, CHAT, welcome_id, "f:welcome:agree")
     safe = await emu.wait_for_bot_message(CHAT, contains="Is it safe", after=welcome_id)
     await emu.send_sticker(siti)
-    problem = await emu.wait_for_bot_message(CHAT, contains="I can only understand", after=safe.message_id)
+    problem = await emu.wait_for_bot_message(CHAT, contains="I can only receive text", after=safe.message_id)
     await emu.wait_for_bot_message(CHAT, contains="Is it safe", after=problem.message_id)

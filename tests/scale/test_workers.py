@@ -40,7 +40,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Citizen, Report
 from tests.broadcasts.seed import Person, seed
-from tests.e2e.phone import Phone
+from tests.e2e.phone import FAMILY_QUESTION, PHONE_QUESTION, SAFETY_QUESTION, Phone
 from tests.scale.conftest import postgres_only
 from tests.support.databases import database_url
 
@@ -228,25 +228,12 @@ class Citizen_(Phone):
             ),
             ("say", f"Compound {self.n}, near the market", "Where is your passport?"),
             ("tap", "f:passport:held", "If you know your passport number, type it (for example A1234567)."),
-            ("say", f"B{1_000_000 + self.n}", "How are you now?"),
-            ("tap", "f:safety:not_free", "What is your full name, as written in your passport?"),
+            ("say", f"B{1_000_000 + self.n}", SAFETY_QUESTION),
+            ("tap", "f:safety:free", "What is your full name, as written in your passport?"),
             ("say", f"Citizen Number {self.n}", "What is your date of birth? For example 17-08-1995."),
             ("say", "17/8/95", "If you know your NIK (the 16-digit number on your KTP), type it."),
-            (
-                "say",
-                "3201015708950001",
-                "Which province in Indonesia are you from? Choose, or type its name.",
-            ),
-            (
-                "say",
-                "jatim",
-                "Which phone or WhatsApp number can we reach you on? Tap «📞 Send my number» or type it.",
-            ),
-            (
-                "say",
-                "+62 812-3456-7890",
-                "Is there a family member in Indonesia we may contact? Type their name and phone number.",
-            ),
+            ("say", "3201015708950001", PHONE_QUESTION),  # the NIK names the province: not asked
+            ("say", "+62 812-3456-7890", FAMILY_QUESTION),
             (
                 "tap",
                 "f:family_contact:-",

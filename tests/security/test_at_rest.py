@@ -26,7 +26,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.migrate import alembic_config, upgrade
 from storage.models import OutboxMessage, Report, ReportEvent
 from tests.e2e.conftest import Running, running
-from tests.e2e.phone import Phone
+from tests.e2e.phone import FAMILY_QUESTION, PHONE_QUESTION, SAFETY_QUESTION, Phone
 from tests.e2e.test_officers import GROUP, OFFICER, officer_settings, stored
 from tests.support.databases import database_url, sqlite_only
 
@@ -73,18 +73,12 @@ async def report_everything(phone: Phone) -> None:
     )
     await phone.say(PLACE, "Where is your passport?")
     await phone.tap("f:passport:held", "If you know your passport number, type it (for example A1234567).")
-    await phone.say("b 123-4567", "How are you now?")
-    await phone.tap("f:safety:not_free", "What is your full name, as written in your passport?")
+    await phone.say("b 123-4567", SAFETY_QUESTION)
+    await phone.pick("safety", ("not_free",), "What is your full name, as written in your passport?")
     await phone.say(NAME, "What is your date of birth? For example 17-08-1995.")
     await phone.say("17/8/95", "If you know your NIK (the 16-digit number on your KTP), type it.")
-    await phone.say(NIK, "Which province in Indonesia are you from? Choose, or type its name.")
-    await phone.say(
-        "jatim", "Which phone or WhatsApp number can we reach you on? Tap «📞 Send my number» or type it."
-    )
-    await phone.say(
-        "0812-3456-7890",
-        "Is there a family member in Indonesia we may contact? Type their name and phone number.",
-    )
+    await phone.say(NIK, PHONE_QUESTION)  # the NIK names the province: it is not asked
+    await phone.say("0812-3456-7890", FAMILY_QUESTION)
     await phone.say(FAMILY, "How many other Indonesians are with you? Choose or type a number.")
     await phone.say("4", "Is there anything else we should know?")
     await phone.say(NOTES, "Please check your report:")
@@ -236,8 +230,8 @@ async def short_report(phone: Phone, passport: str, reference: str) -> None:
     await phone.tap("f:safe:yes", "Or choose the city:")
     await phone.locate(11.5564, 104.9282, "Where is your passport?")
     await phone.tap("f:passport:with_me", "If you know your passport number, type it (for example A1234567).")
-    await phone.say(passport, "How are you now?")
-    await phone.tap("f:safety:not_free", "What is your full name, as written in your passport?")
+    await phone.say(passport, SAFETY_QUESTION)
+    await phone.pick("safety", ("not_free",), "What is your full name, as written in your passport?")
     for skip in ("full_name", "birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
         await phone.tap(f"f:{skip}:-", None)
     await phone.tap("f:notes:-", "Please check your report:")

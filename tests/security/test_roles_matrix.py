@@ -54,7 +54,7 @@ OFFICER_BUTTONS = ("o:ack:1", "o:take:1", "o:det:1")
 STAFF_BUTTONS = ("bc:rep:1", "bc:csv:1", "bc:n", "bc:stop:1")
 ANSWER_BUTTONS = (f"{ANSWER_PREFIX}:1:yes",)
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
-                   "hide:no")  # fmt: skip
+                   "hide:no", "pref:any", "dgr:no")  # fmt: skip
 PREFIXES = {d.split(":")[0] for d in (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *CITIZEN_BUTTONS)}
 
 DESK = {"officer", "staff", "supervisor"}  # may use the case commands (in private: staff, supervisors)

@@ -20,6 +20,7 @@ from bot.core import (
     Action,
     AnswerCallback,
     Contact,
+    EditMarkup,
     EditMessage,
     Incoming,
     InlineKeyboard,
@@ -38,7 +39,7 @@ CLOCK = datetime(2026, 1, 20, 3, 0, tzinfo=UTC)
 UPDATE = os.environ.get("HOTLINE_GOLDEN") == "update"
 
 
-def incoming(spec: dict[str, Any], user: dict[str, Any], message_id: int) -> Incoming:
+def incoming(spec: dict[str, Any], user: dict[str, Any], message_id: int, on: int | None = None) -> Incoming:
     base: dict[str, Any] = {
         "chat_id": user["id"],
         "user_id": user["id"],
@@ -51,7 +52,7 @@ def incoming(spec: dict[str, Any], user: dict[str, Any], message_id: int) -> Inc
     if "command" in spec:
         return Incoming(kind=Kind.COMMAND, command=spec["command"], args=spec.get("args", ""), **base)
     if "press" in spec:
-        base["message_id"] = spec.get("on")
+        base["message_id"] = spec.get("on", on)
         return Incoming(kind=Kind.BUTTON, callback_data=spec["press"], callback_id=f"cb{message_id}", **base)
     if "location" in spec:
         lat, lon = spec["location"]
@@ -86,6 +87,12 @@ def render(action: Action) -> dict[str, Any]:
         return out
     if isinstance(action, EditMessage):
         return {"edit": action.message_id, "text": action.text}
+    if isinstance(action, EditMarkup):
+        rows = action.markup.rows if action.markup else ()
+        return {
+            "buttons_of": action.message_id,
+            "buttons": [[f"{b.text} → {b.data}" for b in r] for r in rows],
+        }
     if isinstance(action, AnswerCallback):
         return {"answer": action.text}
     return {"other": repr(action)}
@@ -123,6 +130,25 @@ async def stored(hotline: Hotline) -> dict[str, Any]:
         }
 
 
+def shown(actions: list[Action], made: dict[int, int], buttons: dict[str, int]) -> None:
+    """Which message now shows each button: a press names the message it was on, as Telegram does."""
+    for action in actions:
+        markup, message_id = None, None
+        if isinstance(action, SendMessage):
+            message_id = made.get(id(action))
+            markup = action.markup
+        elif isinstance(action, (EditMessage, EditMarkup)):
+            message_id, markup = action.message_id, action.markup
+        if message_id is None:
+            continue
+        for data in [d for d, m in buttons.items() if m == message_id]:
+            del buttons[data]
+        if isinstance(markup, InlineKeyboard):
+            for row in markup.rows:
+                for b in row:
+                    buttons[b.data] = message_id
+
+
 async def play(path: Path, settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
     """Run the scenario of a golden file; returns (expected, actual)."""
     expected = json.loads(path.read_text(encoding="utf-8"))
@@ -132,6 +158,7 @@ async def play(path: Path, settings: Settings) -> tuple[dict[str, Any], dict[str
     port = RecordingPort()
     steps = []
     message_id = 0
+    buttons: dict[str, int] = {}  # callback data -> the newest message that shows it (the phone's screen)
     try:
         for step in expected["steps"]:
             spec = step["in"]
@@ -141,8 +168,11 @@ async def play(path: Path, settings: Settings) -> tuple[dict[str, Any], dict[str
                 steps.append({"in": spec})
                 continue
             message_id += 1
-            await hotline.handle(incoming(spec, user, message_id), port)
-            steps.append({"in": spec, "out": [render(a) for a in port.take()]})
+            on = buttons.get(spec["press"]) if "press" in spec else None
+            await hotline.handle(incoming(spec, user, message_id, on), port)
+            actions, made = port.take_made()
+            shown(actions, made, buttons)
+            steps.append({"in": spec, "out": [render(a) for a in actions]})
         actual = {"user": user, "steps": steps, "stored": await stored(hotline)}
     finally:
         await hotline.close()

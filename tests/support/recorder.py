@@ -10,6 +10,7 @@ from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMarkup,
 class RecordingPort:
     def __init__(self) -> None:
         self.actions: list[Action] = []
+        self.made: dict[int, int] = {}  # id(action) -> the message id it made, for the actions not taken yet
         self._ids = itertools.count(100)
         self.texts: dict[int, str] = {}
 
@@ -18,6 +19,7 @@ class RecordingPort:
         if isinstance(action, SendMessage):
             message_id = next(self._ids)
             self.texts[message_id] = action.text
+            self.made[id(action)] = message_id
             return message_id
         if isinstance(action, EditMessage):
             self.texts[action.message_id] = action.text
@@ -28,3 +30,8 @@ class RecordingPort:
     def take(self) -> list[Action]:
         taken, self.actions = self.actions, []
         return taken
+
+    def take_made(self) -> tuple[list[Action], dict[int, int]]:
+        """The actions since the last take, and id(action) -> message id for those that made one."""
+        made, self.made = self.made, {}
+        return self.take(), made

@@ -56,7 +56,7 @@ def methods_of_control(case: Report) -> list[str]:
     methods = []
     if case.passport_status == "held":
         methods.append("WithholdsDocuments")
-    if case.safety == "not_free":
+    if "not_free" in (case.safety or "").split(","):
         methods.append("RestrictsMovement")
     return methods
 

@@ -28,7 +28,9 @@ Statuses of a row:
 
 Errors: 429 puts the row back, due after retry_after (its chat waits that long; for a private chat
 the whole sender too, since the overall limit may be the one hit); 0 and 5xx retry after 1, 2, 4 …
-60 seconds, at most `max_attempts` tries in all; 403, 400, 404 are final.
+60 seconds, at most `max_attempts` tries in all; 403, 400, 404 are final. Rows of the `persistent`
+kinds (alerts to officers: an SOS must reach a person) are never given up: they are retried after
+1, 2, 4, 5, 5 … seconds for as long as Telegram cannot be reached.
 
 Durability: a row is marked "sending" (one attempt more) and committed before the request, and
 "sent" after it, with on_sent, in one unit of work. Rows still "sending" when a sender starts are

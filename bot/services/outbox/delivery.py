@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,11 +20,12 @@ from storage.models import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 60.0  # seconds between two tries of a row that met a network or server error
+PERSISTENT_BACKOFF = 5.0  # the same for a row never given up (an alert to officers): back within seconds
 
 
-def backoff(attempts: int) -> float:
-    """1, 2, 4 … seconds after the 1st, 2nd, 3rd … failed attempt, at most MAX_BACKOFF."""
-    return min(MAX_BACKOFF, 2.0 ** max(0, attempts - 1))
+def backoff(attempts: int, most: float = MAX_BACKOFF) -> float:
+    """1, 2, 4 … seconds after the 1st, 2nd, 3rd … failed attempt, at most `most`."""
+    return min(most, 2.0 ** max(0, min(attempts, 64) - 1))
 
 
 def retryable(code: int) -> bool:
@@ -51,6 +52,7 @@ class Delivery:
         clock: Callable[[], datetime],
         max_attempts: int,
         stats: Counter[str],
+        persistent: Collection[str] = (),
     ) -> None:
         self._sessions = sessions
         self._port = port
@@ -60,6 +62,7 @@ class Delivery:
         self._clock = clock
         self._max_attempts = max_attempts
         self._stats = stats
+        self._persistent = frozenset(persistent)
 
     async def send(self, row_id: int, chat_id: int) -> Outcome:
         try:
@@ -143,8 +146,9 @@ class Delivery:
                 self._stats["rate_limited"] += 1
                 log.warning("Outbox row %d: Telegram asked to wait %.0f s (chat %d)", row_id, wait, chat_id)
                 return Outcome(requested=True, retry_after=wait)
-            if retryable(exc.code) and row.attempts < self._max_attempts:
-                delay = backoff(row.attempts)
+            persistent = row.kind in self._persistent
+            if retryable(exc.code) and (persistent or row.attempts < self._max_attempts):
+                delay = backoff(row.attempts, PERSISTENT_BACKOFF if persistent else MAX_BACKOFF)
                 store.retry_later(row, now + timedelta(seconds=delay), error)
                 self._stats["retried"] += 1
                 log.info("Outbox row %d: %s; trying again in %.0f s", row_id, error, delay)

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -53,6 +53,7 @@ class Sender:
         batch: int = 100,
         concurrency: int = 16,
         max_attempts: int = 20,
+        persistent: Collection[str] = (),
         recover_after: float = 0.0,
     ) -> None:
         self._sessions = sessions
@@ -67,6 +68,7 @@ class Sender:
             clock,
             max_attempts,
             self.stats,
+            persistent,
         )
         self._clock = clock
         self._timer = timer
