@@ -226,7 +226,9 @@ class Hotline:
         self.leader.serve({OUTBOX: sender.wake, SPENT: sender.spent, BROADCASTS: self.broadcasts.wake})
         if s.officer_chat_id is None:
             log.warning("HOTLINE_OFFICER_CHAT_ID is not set: reports are stored, but no officer is alerted")
-        retention = keep_erasing(self.sessions, s.reference_prefix, s.retention_days, self.clock, stop)
+        retention = keep_erasing(
+            self.sessions, s.reference_prefix, s.retention_days, self.clock, stop, draft_days=s.draft_days
+        )
         watches = [asyncio.create_task(self._watch(stop)), asyncio.create_task(self.broadcasts.run(stop))]
         watches.append(asyncio.create_task(retention))
         try:
@@ -242,14 +244,20 @@ class Hotline:
         tick = max(0.2, min(self.settings.sos_repeat_seconds, self.settings.sos_escalate_seconds) / 5)
         while not stop.is_set():
             try:
-                async with self.sessions() as session, session.begin():
-                    queued = await watch_sos(session, self.alert_settings, self.clock())
-                if queued:
-                    self.wake()
+                await self.watch_once()
             except Exception:
                 log.exception("the SOS watch failed; it tries again")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), tick)
+
+    async def watch_once(self) -> int:
+        """One look of the SOS watch at the clock's time: repeats and escalations queued (and the
+        sender woken); returns how many rows. The bot runs it every few seconds."""
+        async with self.sessions() as session, session.begin():
+            queued = await watch_sos(session, self.alert_settings, self.clock())
+        if queued:
+            self.wake()
+        return queued
 
     async def close(self) -> None:
         await self.holds.close()

@@ -111,6 +111,7 @@ async def erase_expired(settings: Settings) -> int:
     from datetime import UTC, datetime
 
     from bot.keys import keyring_for
+    from bot.services.drafts import expire_drafts
     from bot.services.retention import erase_expired
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import ensure_schema
@@ -121,10 +122,13 @@ async def erase_expired(settings: Settings) -> int:
         sessions = make_sessionmaker(engine)
         now = datetime.now(UTC)
         count = await erase_expired(sessions, settings.reference_prefix, now, settings.retention_days)
+        drafts = await expire_drafts(sessions, now, settings.draft_days)
     finally:
         await engine.dispose()
     cases = "case" if count == 1 else "cases"
     print(f"Erased the personal data of {count} {cases} closed more than {settings.retention_days} days ago.")
+    kind = "draft" if drafts == 1 else "drafts"
+    print(f"Erased {drafts} {kind} untouched for more than {settings.draft_days} days.")
     return 0
 
 

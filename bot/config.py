@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     hotline_phone: str | None = None
     timezone: str = "Asia/Phnom_Penh"
     retention_days: int = Field(default=180, ge=1, le=3650)
+    draft_days: int = Field(default=7, ge=1, le=365)  # a report begun and left this long is erased
     officer_language: Literal["id", "en"] = "id"  # the language of cards and answers in the officer group
     sos_repeat_seconds: float = Field(default=300, gt=0)  # an unacknowledged SOS is posted again this often
     sos_escalate_seconds: float = Field(default=900, gt=0)  # then it goes to each supervisor privately

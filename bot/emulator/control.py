@@ -118,6 +118,7 @@ async def _fault(emu: Emulator, body: Body) -> Any:
         description=body.get("description"),
         retry_after=body.get("retry_after"),
         hang_seconds=float(body.get("hang_seconds", 30.0)),
+        chat_id=int(body["chat_id"]) if body.get("chat_id") is not None else None,
     )
     return True
 

@@ -23,8 +23,11 @@ class Fault:
     description: str | None = None
     retry_after: int | None = None
     hang_seconds: float = 30.0
+    chat_id: int | None = None  # only calls for this chat (a group Telegram cannot reach); None: any
 
-    def matches(self, method: str) -> bool:
+    def matches(self, method: str, chat_id: object = None) -> bool:
+        if self.chat_id is not None and str(chat_id) != str(self.chat_id):
+            return False
         return self.method == "*" or self.method.lower() == method.lower()
 
     def error(self) -> ApiError:
@@ -71,9 +74,9 @@ class FaultBook:
             raise ValueError(f"a storm needs faults of the kinds {FAULT_KINDS}")
         self._storms.append(storm)
 
-    def take(self, method: str) -> Fault | None:
-        """The first fault for this call, used up by it; else maybe one from a storm."""
-        found = self._counted(method)
+    def take(self, method: str, chat_id: object = None) -> Fault | None:
+        """The first fault for this call (of this chat), used up by it; else maybe one from a storm."""
+        found = self._counted(method, chat_id)
         if found is None:
             found = self._from_storm(method)
         if found is not None:
@@ -81,9 +84,9 @@ class FaultBook:
             self.injected[f"{method}:{found.kind}{code}"] += 1
         return found
 
-    def _counted(self, method: str) -> Fault | None:
+    def _counted(self, method: str, chat_id: object) -> Fault | None:
         for fault in self._faults:
-            if fault.matches(method):
+            if fault.matches(method, chat_id):
                 fault.count -= 1
                 if fault.count <= 0:
                     self._faults.remove(fault)

@@ -111,7 +111,7 @@ class BotApi:
             invalid = error
         slot = self._open(method, params)
         try:
-            fault = self.st.faults.take(method)
+            fault = self.st.faults.take(method, params.get("chat_id"))
             if fault is not None and fault.kind == "error":
                 raise fault.error()
             if fault is not None and fault.kind == "drop":

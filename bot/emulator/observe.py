@@ -78,9 +78,11 @@ class Inspection:
         description: str | None = None,
         retry_after: int | None = None,
         hang_seconds: float = 30.0,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `count` calls of `method` ("*": any) fail: error answer, hang, or dropped connection."""
-        self._st.faults.add(Fault(method, count, kind, code, description, retry_after, hang_seconds))
+        """The next `count` calls of `method` ("*": any) fail: error answer, hang, or dropped connection.
+        With `chat_id`, only the calls for that chat (a group that Telegram cannot reach)."""
+        self._st.faults.add(Fault(method, count, kind, code, description, retry_after, hang_seconds, chat_id))
 
     def fault_storm(
         self,

@@ -228,10 +228,9 @@ def toggled(state: State, q: Question, value: str, ctx: Context, t: Translator) 
     picked = [v for v in picked if v != value] if value in picked else [*picked, value]
     data = {**state.data, PICKED: picked}
     message_id = state.data.get("_q")
-    out: list[Output] = []
-    if isinstance(message_id, int):
-        out.append(Redraw(message_id, question_keyboard(q, t, data)))
-    return Outcome(state.with_(data=data), out)
+    if not isinstance(message_id, int):  # the question is not known on screen: ask it again, ticked
+        return Outcome(*ask(state.with_(data=data), ctx, t))
+    return Outcome(state.with_(data=data), [Redraw(message_id, question_keyboard(q, t, data))])
 
 
 def switch_language(state: State, lang: str, ctx: Context, catalogs: Catalogs) -> Outcome:

@@ -157,6 +157,8 @@ class CitizenHandler:
         outcome = advance(state, inp, ctx, self.catalogs)
         if not all(isinstance(e, OF_THE_CITIZEN) for e in outcome.effects):
             return None  # the step function is pure: `_fully` runs it again, with the objects it needs
+        if row.linked_id is not None and any(isinstance(e, SetContactPref) for e in outcome.effects):
+            return None  # the case's card shows whether officers may write first: `_fully` edits it
         if outcome.effects:
             await conn.execute(_CITIZEN_CHOICES, choices(row.citizen_id, outcome.effects, now))
         if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
@@ -239,7 +241,10 @@ class CitizenHandler:
             elif isinstance(effect, GiveConsent):
                 citizen.consent_at = citizen.consent_at or now
             elif isinstance(effect, SetContactPref):
+                other = citizen.contact_pref != effect.pref
                 citizen.contact_pref = effect.pref
+                if other and linked is not None:
+                    await alerts.changed(linked)
             elif isinstance(effect, RecordSOS):
                 linked = await reports.record_sos(citizen, linked, draft, state.lang, inp.user_name)
                 await alerts.sos(linked)

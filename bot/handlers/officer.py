@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import AnswerCallback, SendMessage
+from bot.core.contact import may_write_first
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.handlers import officer_commands
@@ -184,7 +185,7 @@ class OfficerHandler:
             else:
                 lang = citizen.language or report.language
                 head = self.desk.catalogs[lang](N_("🏛 Message from {mission}:"), mission=self.desk.mission)
-                held = citizen.contact_pref == "on_reply"
+                held = not may_write_first(citizen.contact_pref)
                 message = SendMessage(citizen.chat_id, f"{head}\n\n{text}")
                 await enqueue(
                     session, action=message, chat_id=citizen.chat_id, kind="relay_out", priority=2,

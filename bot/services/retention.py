@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.cards import OPEN_STATUSES, STATUSES
+from bot.services.drafts import expire_drafts
 from bot.services.reports import Reports
 from storage.models import Report, ReportEvent
 
@@ -75,13 +76,19 @@ async def keep_erasing(
     clock: Callable[[], datetime],
     stop: asyncio.Event,
     every: timedelta = EVERY,
+    draft_days: int | None = None,
 ) -> None:
-    """In the bot: erase what expired, at start and then every `every`, until `stop` is set."""
+    """In the bot: erase what expired (closed cases; with `draft_days`, drafts left alone that long),
+    at start and then every `every`, until `stop` is set."""
     while not stop.is_set():
         try:
             count = await erase_expired(sessions, prefix, clock(), days)
             if count:
                 log.info("retention: erased the personal data of %d closed cases", count)
+            if draft_days is not None:
+                drafts = await expire_drafts(sessions, clock(), draft_days)
+                if drafts:
+                    log.info("retention: erased %d drafts untouched for %d days", drafts, draft_days)
         except Exception:
             log.exception("retention failed; it tries again later")
         with contextlib.suppress(TimeoutError):

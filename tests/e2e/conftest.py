@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,7 @@ class Running:
     emu: Emulator
     hotline: Hotline
     settings: Settings
+    clock: Callable[[], datetime] | None = None  # the hotline's, when the test moves it
 
 
 @pytest.fixture
@@ -63,8 +65,10 @@ def e2e_settings(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> Se
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings, emu: Emulator) -> AsyncIterator[Running]:
-    hotline = Hotline.from_settings(settings)
+async def running(
+    settings: Settings, emu: Emulator, clock: Callable[[], datetime] | None = None
+) -> AsyncIterator[Running]:
+    hotline = Hotline.from_settings(settings, clock) if clock is not None else Hotline.from_settings(settings)
     await upgrade(hotline.engine)
     stop = asyncio.Event()
     mode = "webhook" if settings.webhook_url else "polling"
@@ -74,7 +78,7 @@ async def running(settings: Settings, emu: Emulator) -> AsyncIterator[Running]:
         await emu.wait_for(lambda: bool(emu.commands) or task.done(), timeout=15)
         if task.done():
             task.result()
-        yield Running(emu, hotline, settings)
+        yield Running(emu, hotline, settings, clock)
     finally:
         stop.set()
         await asyncio.wait_for(task, 20)
@@ -97,15 +101,39 @@ async def bot(emu: Emulator, tmp_path: Path, framework: str, mode: str) -> Async
         yield r
 
 
+class Clock:
+    """The hotline's clock, which a test moves on (timers, back-off, message ages) instead of waiting;
+    the emulator's clock moves with it."""
+
+    def __init__(self, emu: Emulator) -> None:
+        self.emu = emu
+        self.seconds = 0.0
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + timedelta(seconds=self.seconds)
+
+    def advance(self, seconds: float) -> None:
+        self.seconds += seconds
+        self.emu.advance(seconds)
+
+
 @contextlib.asynccontextmanager
 async def officer_desk(
-    emu: Emulator, tmp_path: Path, framework: str, mode: str, group: int, officer: int, staff: int
+    emu: Emulator,
+    tmp_path: Path,
+    framework: str,
+    mode: str,
+    group: int,
+    officer: int,
+    staff: int,
+    clock: Callable[[], datetime] | None = None,
+    **more: object,
 ) -> AsyncIterator[Running]:
     """The hotline with an officer group (one officer, Budi, in it) and one staff member; cards in English."""
     emu.create_group(group, "Duty officers", [emu.user(officer, first_name="Budi")])
     base = e2e_settings(emu, tmp_path, framework, mode)
     settings = base.model_copy(
-        update={"officer_chat_id": group, "staff_ids": (staff,), "officer_language": "en"}
+        update={"officer_chat_id": group, "staff_ids": (staff,), "officer_language": "en", **more}
     )
-    async with running(settings, emu) as r:
+    async with running(settings, emu, clock) as r:
         yield r

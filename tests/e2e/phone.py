@@ -85,10 +85,10 @@ class Phone:
                         return str(button.get("text", "")).startswith("☑️")
         return False
 
-    async def locate(self, lat: float, lon: float, expect: str, live: bool = False) -> Any:
+    async def locate(self, lat: float, lon: float, expect: str, live: bool = False, **params: object) -> Any:
         after = self.last_id()
         message = await self.emu.send_location(self.user, lat, lon, live_period=900 if live else None)
-        await self.expect(expect, after)
+        await self.expect(expect, after, **params)
         return message
 
     async def share_contact(self, phone: str, expect: str) -> TranscriptEntry:

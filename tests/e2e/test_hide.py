@@ -5,7 +5,6 @@ citizen chooses, and nothing new is written into the emptied chat."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,31 +13,16 @@ from sqlalchemy import select
 from bot.emulator import Emulator
 from bot.flow.asking import HIDE_OFFER
 from storage.models import Conversation, Report
-from tests.e2e.conftest import Running, e2e_settings, running
+from tests.e2e.conftest import Clock, Running, e2e_settings, running
 from tests.e2e.phone import SAFETY_QUESTION, Phone
 
 OFFER = HIDE_OFFER
 HOUR = 3600.0
 
 
-class Shift:
-    """The hotline's clock follows the emulator's when a test moves time on."""
-
-    def __init__(self, emu: Emulator) -> None:
-        self.emu = emu
-        self.seconds = 0.0
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + timedelta(seconds=self.seconds)
-
-    def advance(self, seconds: float) -> None:
-        self.seconds += seconds
-        self.emu.advance(seconds)
-
-
 @pytest.fixture
 async def bot(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
-    async with running(e2e_settings(emu, tmp_path, framework, "polling"), emu) as r:
+    async with running(e2e_settings(emu, tmp_path, framework, "polling"), emu, Clock(emu)) as r:
         yield r
 
 
@@ -49,13 +33,12 @@ async def press(phone: Phone, data: str) -> None:
     await phone.emu.press(phone.user, phone.chat_id, message_id, data)
 
 
-def shifted(bot: Running) -> Shift:
-    shift = Shift(bot.emu)
-    bot.hotline.citizens.clock = shift  # the handler that remembers when each message was sent
-    return shift
+def shifted(bot: Running) -> Clock:
+    assert isinstance(bot.clock, Clock)  # the hotline's clock, which the emulator's follows
+    return bot.clock
 
 
-async def report(phone: Phone, shift: Shift) -> None:
+async def report(phone: Phone, shift: Clock) -> None:
     """A short report; the first two messages (/start and the welcome) are sent 25 hours before the rest."""
     await phone.command("start", "Do you agree to continue?")
     shift.advance(25 * HOUR)

@@ -189,7 +189,7 @@ async def test_a_server_error_and_a_dropped_connection_are_retried(world: World)
 async def test_a_blocked_citizen_is_marked_unreachable_without_a_retry_storm(world: World) -> None:
     [blocked, other] = await world.users(8200, 2)
     async with world.hotline.sessions() as session, session.begin():
-        session.add(Citizen(telegram_user_id=blocked.id, chat_id=blocked.id))
+        session.add(Citizen(telegram_user_id=blocked.id, chat_id=blocked.id, contact_pref="any"))
     world.emu.block(blocked.id)
     await world.put_many([(blocked.id, "one"), (blocked.id, "two"), (other.id, "three")])
     async with running(world.sender()):

@@ -156,8 +156,8 @@ async def test_a_citizen_who_blocked_the_bot_is_marked_unreachable(
     sessions: Sessions, moment: Moment, port: FakePort
 ) -> None:
     async with sessions() as session, session.begin():
-        session.add(Citizen(telegram_user_id=1001, chat_id=1001, created_at=moment.now()))
-        session.add(Citizen(telegram_user_id=1002, chat_id=1002, created_at=moment.now()))
+        session.add(Citizen(telegram_user_id=1001, chat_id=1001, contact_pref="any", created_at=moment.now()))
+        session.add(Citizen(telegram_user_id=1002, chat_id=1002, contact_pref="any", created_at=moment.now()))
     first = await put(sessions, moment, 1001, "one")
     await put(sessions, moment, 1001, "two")
     await put(sessions, moment, 1001, "later", held=True)

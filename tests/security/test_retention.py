@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.emulator import Emulator
+from bot.services.drafts import expire_drafts
 from bot.services.retention import erase_expired
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
@@ -128,9 +129,57 @@ async def test_hotline_erase_expired_says_how_many(tmp_path: Path, monkeypatch: 
     env = {"PYTHONPATH": str(ROOT), "HOTLINE_DATABASE_URL": url}
     result = hotline("erase-expired", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "Erased the personal data of 1 case closed more than 180 days ago."
+    assert result.stdout.splitlines() == [
+        "Erased the personal data of 1 case closed more than 180 days ago.",
+        "Erased 0 drafts untouched for more than 7 days.",
+    ]
     again = hotline("erase-expired", cwd=tmp_path, env=env)
-    assert again.stdout.strip() == "Erased the personal data of 0 cases closed more than 180 days ago."
+    assert (
+        again.stdout.splitlines()[0] == "Erased the personal data of 0 cases closed more than 180 days ago."
+    )
+
+
+async def test_a_draft_left_alone_is_erased_without_a_word(tmp_path: Path) -> None:
+    """Drafts untouched for HOTLINE_DRAFT_DAYS go; nothing is sent; a sent report being updated, a
+    younger draft and a finished chat stay; an SOS case keeps its case and its link."""
+    engine = make_engine(database_url(tmp_path, "drafts"))
+    old, young = NOW - timedelta(days=8), NOW - timedelta(days=6)
+    try:
+        await upgrade(engine)
+        sessions = make_sessionmaker(engine)
+        async with sessions() as session, session.begin():
+            sos = Report(reference="PNH-000001", citizen_id=1, language="id", sos=True, created_at=old,
+                         updated_at=old, full_name="Nama SOS")  # fmt: skip
+            sent = Report(reference="PNH-000002", citizen_id=2, language="id", submitted=True, created_at=old,
+                          updated_at=old)  # fmt: skip
+            session.add_all([Citizen(id=i, telegram_user_id=i, chat_id=i) for i in range(1, 7)])
+            await session.flush()
+            session.add_all([sos, sent])
+            await session.flush()
+            draft = {"full_name": "Siti", "nik": "3201015708950001"}
+            for chat, step, data, report, at in (
+                (1, "passport", draft, sos.id, old),  # an SOS, then silence
+                (2, "location", {"_mode": "update"}, sent.id, old),  # a sent report being updated
+                (3, "nik", draft, None, old),  # a report begun and left
+                (4, "nik", draft, None, young),  # left, but not for long enough
+                (5, "done", {}, None, old),
+                (6, "welcome", {}, None, old),
+            ):
+                session.add(Conversation(chat_id=chat, step=step, data=data, report_id=report, message_ids={},
+                                         updated_at=at))  # fmt: skip
+        assert await expire_drafts(sessions, NOW, 7) == 3
+        async with sessions() as session:
+            convs = {c.chat_id: c for c in await session.scalars(select(Conversation))}
+            assert (convs[1].step, convs[1].data, convs[1].report_id) == ("new", {}, sos.id)
+            assert convs[2].step == "location" and convs[2].data == {"_mode": "update"}
+            assert (convs[3].step, convs[3].data) == ("new", {})
+            assert convs[4].data == draft and convs[5].step == "done" and convs[6].step == "new"
+            kept = await session.get(Report, sos.id)
+            assert kept is not None and kept.full_name == "Nama SOS"  # the case is the embassy's
+            assert list(await session.scalars(select(OutboxMessage))) == []  # not a word to anyone
+        assert await expire_drafts(sessions, NOW, 7) == 0
+    finally:
+        await engine.dispose()
 
 
 async def test_the_running_bot_erases_what_expired(emu: Emulator, tmp_path: Path, framework: str) -> None:

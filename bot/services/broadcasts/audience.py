@@ -2,8 +2,9 @@
 
 Only citizens who consented and did not delete their data (/delete clears consent_at) are in any
 audience. A citizen's language is their own choice, else the language of their newest report, else
-Indonesian. Those who asked to be written to only after they write ("on_reply") are counted as held;
-those who blocked the bot (unreachable_at) as blocked: they are never sent anything.
+Indonesian. Those who have not said it is safe to write first ("wait until I write", or not said:
+bot.core.contact) are counted as held; those who blocked the bot (unreachable_at) as blocked: they
+are never sent anything.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from sqlalchemy import Select, Text, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from bot.core.contact import ContactPref, may_write_first
 from bot.services.broadcasts.filters import Filters
 from storage.models import Citizen, Report
 
 DEFAULT_LANGUAGE = "id"
-ON_REPLY = "on_reply"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,7 @@ def _selection(filters: Filters, *columns: Any) -> tuple[Select[Any], Any]:
 
 
 async def count(session: AsyncSession, filters: Filters) -> Counts:
-    held = case((Citizen.contact_pref == ON_REPLY, 1), else_=0)
+    held = case((Citizen.contact_pref == ContactPref.ANY, 0), else_=1)  # only "it is safe" goes at once
     blocked = case((Citizen.unreachable_at.is_not(None), 1), else_=0)
     query, language = _selection(filters, func.count(), func.sum(held), func.sum(blocked))
     query = query.group_by(language)
@@ -95,7 +96,7 @@ async def batch(session: AsyncSession, filters: Filters, after: int, upto: int, 
     query, _ = _selection(filters, Citizen.id, Citizen.chat_id, Citizen.contact_pref, Citizen.unreachable_at)
     query = query.where(Citizen.id > after, Citizen.id <= upto).order_by(Citizen.id).limit(limit)
     return [
-        Member(cid, chat, str(lang), pref == ON_REPLY, gone is not None)
+        Member(cid, chat, str(lang), not may_write_first(pref), gone is not None)
         for cid, chat, pref, gone, lang in await session.execute(query)
     ]
 

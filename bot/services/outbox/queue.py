@@ -9,6 +9,7 @@ from sqlalchemy import CursorResult, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from bot.core.actions import Action
+from bot.core.contact import may_write_first
 from bot.core.serialize import to_payload
 from storage.models import Citizen, OutboxMessage
 
@@ -56,9 +57,9 @@ async def enqueue(
     else:
         data = dict(payload or {})
     if not held and chat_id > 0 and kind not in NOT_TO_CITIZENS:
-        # the last guard of "only write after I write": whatever the caller thought, it waits
+        # the last guard of "wait until I write" (and of "not said"): whatever the caller thought, it waits
         prefs = await session.scalars(select(Citizen.contact_pref).where(Citizen.chat_id == chat_id))
-        held = "on_reply" in prefs.all()
+        held = any(not may_write_first(pref) for pref in prefs.all())
     if dedupe_key is not None:
         found = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key))
         if found is not None:
