@@ -67,8 +67,10 @@ def releases_held(inp: Incoming) -> bool:
     """Whether this update is the citizen writing to the embassy, after which what waits for them
     (officers' answers, broadcasts held by "wait until I write") may go: their own message or an
     answer, never a command (/hide, /delete, /status …), a confirmation, or a live location moving
-    by itself."""
-    if inp.kind is Kind.COMMAND or inp.kind is Kind.LIVE_LOCATION:
+    by itself. Nor an SOS or words of fear: until they say whether we may write first, we may not."""
+    if inp.kind is Kind.COMMAND or inp.kind is Kind.LIVE_LOCATION or is_sos(inp):
+        return False
+    if inp.kind is Kind.TEXT and is_danger_word(inp.text):
         return False
     if inp.kind is Kind.BUTTON:
         kind = (inp.callback_data or "").partition(":")[0]

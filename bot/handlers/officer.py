@@ -197,7 +197,7 @@ class OfficerHandler:
                 if held:
                     answer = t(
                         N_(
-                            "⏸ Held: {reference} asked us to write only after they write. "
+                            "⏸ Held: {reference} has not said we may write first. "
                             "It goes out right after their next message."
                         ),
                         reference=reference,
