@@ -34,6 +34,7 @@ from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
 from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
 from bot.services.flood import FloodGate
+from bot.services.inbox import Inbox
 from bot.services.leader import BROADCASTS, OUTBOX, SPENT, Leadership
 from bot.services.outbox import Composer, Sender, SharedRatePort
 from bot.services.phone import remember_sent_row
@@ -130,6 +131,7 @@ class Hotline:
         self.locks = ChatLocks(self.holds)
         self.flood = FloodGate(settings.flood_limit, settings.flood_window_seconds)
         self.admission = Admission(settings.concurrent_updates)
+        self.inbox = Inbox(engine, clock)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Hotline:
@@ -260,5 +262,6 @@ class Hotline:
         return queued
 
     async def close(self) -> None:
+        await self.inbox.close()
         await self.holds.close()
         await self.engine.dispose()

@@ -202,6 +202,19 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
 
 
+class InboxUpdate(Base):
+    """An update Telegram handed over, kept from its receipt until it is handled: Telegram is told it
+    was received (the polling offset moves, the webhook answers) only once it is stored here, and
+    whatever a stop or a crash left here is handled at the next start (bot.services.inbox)."""
+
+    __tablename__ = "inbox"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    body: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON)  # the update as Telegram sent it
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handlings that failed (a database outage)
+
+
 class BroadcastDraft(Base):
     """A broadcast a staff member is composing (one each), kept per step so a restart loses nothing."""
 

@@ -104,6 +104,12 @@ class Inspection:
         until = self._st.monotonic() + seconds
         self._st.faults.add_storm(Storm(tuple(methods), rate, until, templates, random.Random(seed)))
 
+    def clear_faults(self) -> None:
+        """No more injected faults or storms (Telegram is well again); the count given out stays."""
+        injected = Counter(self._st.faults.injected)
+        self._st.faults.clear()
+        self._st.faults.injected.update(injected)
+
     @property
     def faults_injected(self) -> Counter[str]:
         """Faults given out so far, by "<method>:<kind>[:<code>]" (counted and storm faults alike)."""

@@ -8,7 +8,7 @@ from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
 from bot.core.incoming import Incoming, Kind
 from bot.flow import engine
 from bot.flow.asking import SOS, TRANSFER_WARNING, ask, commands_text, hide_offer, with_sos
-from bot.flow.model import Context, EraseMyData, GiveConsent, Notice, Outcome, Reply, State, Wipe
+from bot.flow.model import WIPED, Context, EraseMyData, GiveConsent, Notice, Outcome, Reply, State, Wipe
 from bot.flow.steps import BY_ID, next_question
 from bot.i18n import N_, Catalogs, Translator
 
@@ -206,7 +206,7 @@ def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Cata
         # the question message goes too: nothing is left to close or answer on screen
         data = {k: v for k, v in state.data.items() if k not in ("_q", "_kb")}
         if state.step in IN_FORM:
-            data["_wiped"] = True  # the open question is gone from the screen: ask it before reading
+            data[WIPED] = True  # the open question is gone from the screen: ask it before reading
         gone = Notice(t(N_("Deleted. Send /sos at any time if you are in danger.")))
         if state.data.get("_kb"):  # a share button stays on screen after its message goes: take it off
             return Outcome(state.with_(data=data), [gone, Reply(t(N_("✓ Noted.")), RemoveKeyboard()), Wipe()])

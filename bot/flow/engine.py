@@ -23,6 +23,7 @@ from bot.flow.asking import (
     sos_alert,
 )
 from bot.flow.model import (
+    NOT_ON_SCREEN,
     CitizenMessage,
     Close,
     Context,
@@ -78,8 +79,8 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
         return press(state, inp.callback_data or "", ctx, catalogs, inp.message_id)
     if inp.kind is Kind.LIVE_LOCATION:
         return moved(state, inp)
-    if state.data.get("_wiped"):  # the chat was deleted: text now cannot answer a question not on screen
-        state = state.with_(data={k: v for k, v in state.data.items() if k != "_wiped"})
+    if any(state.data.get(mark) for mark in NOT_ON_SCREEN):  # text cannot answer a question not on screen
+        state = state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
         if inp.kind is not Kind.LOCATION:
             return Outcome(*ask(state, ctx, t))
     if state.step in ("new", "declined"):
@@ -113,8 +114,8 @@ def alarmed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
 
 
 def advance_text(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
-    if state.data.get("_wiped"):  # see advance: the open question is not on screen
-        state = state.with_(data={k: v for k, v in state.data.items() if k != "_wiped"})
+    if any(state.data.get(mark) for mark in NOT_ON_SCREEN):  # see advance: the question is not on screen
+        state = state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
         return Outcome(*ask(state, ctx, t))
     return typed(state, text.strip(), ctx, t)
 

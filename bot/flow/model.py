@@ -8,6 +8,12 @@ from typing import Any
 
 from bot.core.actions import InlineKeyboard, Markup
 
+# Draft marks that the open question is not on the citizen's screen: "_wiped" (they deleted the chat)
+# and "_unsent" (the bot's answer was stored but not sent: a crash, Telegram failing). Until it is
+# asked again, typed text is not read as an answer to it (flow.engine).
+WIPED, UNSENT = "_wiped", "_unsent"
+NOT_ON_SCREEN = (WIPED, UNSENT)
+
 
 @dataclass(frozen=True, slots=True)
 class State:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,9 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMarkup, EditMessage, SendMessage
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort, DeliveryError
+from bot.flow.asking import ask
 from bot.flow.commands import releases_held
 from bot.flow.engine import advance
 from bot.flow.model import (
+    NOT_ON_SCREEN,
+    UNSENT,
     CitizenMessage,
     Close,
     Context,
@@ -112,18 +116,20 @@ class CitizenHandler:
             return  # Telegram delivered this update again (a webhook retry, a restart): done already
         if done.wake:  # only for rows of its own: under a surge, a look per update would cost the sender
             self.wake()
-        sent, question = await self._send(done.outcome, inp, port, done.reference)
-        if done.wipe is not None:  # what was just sent (taking a keyboard off) goes with the rest
+        sent, question, failure = await self._send(done.outcome, inp, port, done.reference)
+        if done.wipe is not None and failure is None:  # what was just sent (a keyboard off) goes too
             await delete_from_phone(port, inp.chat_id, sorted({*done.wipe, *sent}))
             sent = []
         # The citizen wrote, and has had the bot's answer: what waited for them may go now (after the
         # answer, never before it; and never for a command, a confirmation or /hide's deletion)
-        release = releases_held(inp)
+        release = releases_held(inp) and failure is None
         remembered = await self.remember_sent(
-            inp.chat_id, sent, question, known=done.written, release=release
+            inp.chat_id, sent, question, known=done.written, release=release, delivered=failure is None
         )
         if remembered:
             self.wake()
+        if failure is not None:  # stored, not all seen: the next message gets the question asked again
+            raise failure
 
     def _context(
         self, now: datetime, reference: str | None, status: str | None, ahead: bool, searching: bool = False
@@ -149,12 +155,16 @@ class CitizenHandler:
         if row.step is None or row.data is None or row.message_ids is None:
             return None
         message_ids = marked_seen(row.message_ids, inp.update_id)
-        if message_ids is None:
-            return Handled(None)
         lang = pick_language(row.language, inp.language_code)
         state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
         ctx = self._context(now, row.reference, row.status, ahead, row.sos_since)
-        outcome = advance(state, inp, ctx, self.catalogs)
+        if message_ids is None:  # handled before (a retry, a restart): its answer may not have gone
+            if not row.data.get(UNSENT):
+                return Handled(None)
+            message_ids = row.message_ids
+            outcome = Outcome(*ask(without_marks(state), ctx, self.catalogs[lang]))
+        else:
+            outcome = advance(state, inp, ctx, self.catalogs)
         if not all(isinstance(e, OF_THE_CITIZEN) for e in outcome.effects):
             return None  # the step function is pure: `_fully` runs it again, with the objects it needs
         if row.linked_id is not None and any(isinstance(e, SetContactPref) for e in outcome.effects):
@@ -166,7 +176,7 @@ class CitizenHandler:
         wipe = None
         if any(isinstance(o, Wipe) for o in outcome.out):
             message_ids, wipe = deletable(message_ids, now)
-        step, data = outcome.state.step, outcome.state.data
+        step, data = outcome.state.step, unsent(outcome)
         linked = row.linked_id if step != "new" else None
         values = {"step": step, "d": data, "report": linked, "ids": message_ids, "now": now}
         await conn.execute(_WRITE, {"chat": inp.chat_id, **values})
@@ -186,7 +196,8 @@ class CitizenHandler:
             if conv is None:
                 conv = Conversation(chat_id=inp.chat_id, step="new", data={}, message_ids={"ids": []})
                 session.add(conv)
-            if seen_before(conv, inp.update_id):
+            again = seen_before(conv, inp.update_id)
+            if again and not conv.data.get(UNSENT):
                 return Handled(None)
             state = State(
                 step=conv.step,
@@ -198,13 +209,16 @@ class CitizenHandler:
             reference, status = (linked.reference, linked.status) if linked else (None, None)
             searching = await sos_alerts.searching(session, linked.id if linked else None, now)
             ctx = self._context(now, reference, status, ahead, searching)
-            outcome = advance(state, inp, ctx, self.catalogs)
+            if again:  # handled before, its answer never went (see _plainly): the question again
+                outcome = Outcome(*ask(without_marks(state), ctx, self.catalogs[state.lang]))
+            else:
+                outcome = advance(state, inp, ctx, self.catalogs)
             reports = Reports(session, self.mission.prefix, now)
             alerts = Alerts(session, self.alerts, now)
             linked = await self._apply(outcome, inp, citizen, linked, reports, alerts, now)
             wake = queued(session)
             conv.step = outcome.state.step
-            conv.data = outcome.state.data
+            conv.data = unsent(outcome)
             conv.report_id = linked.id if linked and outcome.state.step != "new" else None
             if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
                 remember(conv, [inp.message_id], now)
@@ -272,8 +286,9 @@ class CitizenHandler:
 
     async def _send(
         self, outcome: Outcome, inp: Incoming, port: BotPort, reference: str
-    ) -> tuple[list[int], int | None]:
-        """Carry out the messages; returns the ids of the messages sent, and the question's."""
+    ) -> tuple[list[int], int | None, DeliveryError | None]:
+        """Carry out the messages, each tried again a few times when Telegram fails for a moment;
+        the ids of the messages sent, the question's, and the error that stopped the rest (if any)."""
         sent: list[int] = []
         question: int | None = None
         answered_button = False
@@ -291,14 +306,20 @@ class CitizenHandler:
                 action = AnswerCallback(inp.callback_id, item.text)
             else:
                 continue
-            message_id = await port.perform(action)
+            try:
+                message_id = await patiently(port, action)
+            except DeliveryError as exc:
+                return sent, question, exc
             if message_id is not None and isinstance(action, SendMessage):
                 sent.append(message_id)
                 if isinstance(item, Reply) and item.question:
                     question = message_id
         if inp.kind is Kind.BUTTON and inp.callback_id and not answered_button:
-            await port.perform(AnswerCallback(inp.callback_id))
-        return sent, question
+            try:
+                await port.perform(AnswerCallback(inp.callback_id))
+            except DeliveryError as exc:
+                log.info("chat %s: a button tap was not answered: %s", inp.chat_id, exc)
+        return sent, question, None
 
     async def remember_sent(
         self,
@@ -307,27 +328,30 @@ class CitizenHandler:
         question: int | None,
         known: Written | None = None,
         release: bool = False,
+        delivered: bool = True,
     ) -> int:
         """Store the ids of the messages just sent, and with `release` let what was held for the
         citizen go (returns how many rows that released). `known`: the conversation as this update
         committed it; when nothing changed it since, one UPDATE writes it back (no read: a surge's
-        every answer pays this), else it is read again and changed."""
+        every answer pays this), else it is read again and changed. `delivered`: all of the answer
+        went, so the conversation's UNSENT mark goes too."""
         now = self.clock()
-        if not sent and question is None:
+        marked = known is not None and UNSENT in known.data
+        if not sent and question is None and not (marked and delivered):
             if not release:
                 return 0
             async with self.engine.begin() as conn:
                 return await release_held(conn, chat_id, now)
         if known is not None:
             async with self.engine.begin() as conn:  # a connection is enough, and cheaper than a session
-                if await write_back(conn, known, sent, question, now):
+                if await write_back(conn, known, sent, question, now, delivered):
                     return await release_held(conn, chat_id, now) if release else 0
         async with self.sessions() as session, session.begin():
             await lock_chat(session, chat_id)
             conv = await conversation(session, chat_id)
             if conv is not None:
-                if question is not None:
-                    conv.data = {**conv.data, "_q": question}
+                data = {k: v for k, v in conv.data.items() if k != UNSENT} if delivered else conv.data
+                conv.data = {**data, "_q": question} if question is not None else data
                 remember(conv, sent, now)
             return await release_held(await session.connection(), chat_id, now) if release else 0
 
@@ -371,6 +395,41 @@ _CITIZEN_CHOICES = (
 )
 
 
+def unsent(outcome: Outcome) -> dict[str, Any]:
+    """The draft to store with this outcome: marked UNSENT while it has an answer to send, until the
+    answer has gone (write_back takes the mark off). A crash or Telegram failing in between leaves
+    it: a replay of the update, or the next message, asks the open question again."""
+    if any(isinstance(o, Reply) for o in outcome.out):
+        return {**outcome.state.data, UNSENT: True}
+    return outcome.state.data
+
+
+def without_marks(state: State) -> State:
+    return state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
+
+
+PATIENCE = (0.5, 2.0)  # a reply that fails for a moment (a 5xx, a dropped connection) is tried again
+MOST_WAIT = 10.0  # a 429 asking to wait longer than this is not waited for here
+
+
+async def patiently(port: BotPort, action: Action) -> int | None:
+    """The action, tried again after a moment when Telegram fails for a moment: a citizen always sees
+    the answer to what they did (a button's pop-up is not tried again: its moment passes)."""
+    pauses = () if isinstance(action, AnswerCallback) else PATIENCE
+    for pause in (*pauses, None):
+        try:
+            return await port.perform(action)
+        except DeliveryError as exc:
+            wait = exc.retry_after if exc.code == 429 and exc.retry_after else pause
+            passing = exc.code == 0 or exc.code >= 500 or exc.code == 429
+            if pause is None or wait is None or not passing or wait > MOST_WAIT:
+                raise
+            log.info("chat %s: %s failed (%s); trying again in %.1f s", action.__class__.__name__, exc.code,
+                     exc, wait)  # fmt: skip
+            await asyncio.sleep(wait)
+    return None
+
+
 def choices(citizen_id: int, effects: list[Effect], now: datetime) -> dict[str, Any]:
     """The bind values of _CITIZEN_CHOICES for these effects (the last choice of each kind wins)."""
     values: dict[str, Any] = {"citizen": citizen_id, "now": now, "lang": None, "pref": None, "consent": None}
@@ -385,10 +444,17 @@ def choices(citizen_id: int, effects: list[Effect], now: datetime) -> dict[str, 
 
 
 async def write_back(
-    conn: AsyncConnection, known: Written, sent: list[int], question: int | None, now: datetime
+    conn: AsyncConnection,
+    known: Written,
+    sent: list[int],
+    question: int | None,
+    now: datetime,
+    delivered: bool = True,
 ) -> bool:
-    """The conversation with the sent ids, if its row is still as `known` (same updated_at)."""
-    data = {**known.data, "_q": question} if question is not None else known.data
+    """The conversation with the sent ids (and, `delivered`, without the UNSENT mark), if its row is
+    still as `known` (same updated_at)."""
+    data = {k: v for k, v in known.data.items() if k != UNSENT} if delivered else known.data
+    data = {**data, "_q": question} if question is not None else data
     ids = with_ids(known.message_ids, sent, now) if sent else known.message_ids
     result = await conn.execute(
         _WRITE_BACK, {"chat": known.chat_id, "seen": known.updated_at, "d": data, "ids": ids, "now": now}

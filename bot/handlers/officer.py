@@ -74,6 +74,15 @@ class OfficerHandler:
             return  # officers talk among themselves; only replies to a case go to the citizen
         if inp.kind is Kind.COMMAND and inp.command not in OFFICER_COMMANDS:
             return
+        if not in_group and not inp.is_private:
+            # a group that is not the officers' (strangers may have added the bot): nothing of a case
+            # shows there, whoever asks; a forged button gets the refusal, a command no answer at all
+            log.warning("refused %s %r from user %s in group %s, which is not the officer group",
+                        inp.kind, inp.callback_data or inp.command, inp.user_id, inp.chat_id)  # fmt: skip
+            if inp.kind is Kind.BUTTON and inp.callback_id:
+                refusal = t(N_("Sorry, only the embassy's duty officers can do this."))
+                await port.perform(AnswerCallback(inp.callback_id, refusal, alert=True))
+            return
         allowed = await self.desk.roles.is_officer(inp.user_id, port)
         if not in_group and not self.desk.roles.is_staff(inp.user_id):
             allowed = False  # cards' buttons and case commands: in the officer group, or staff in private

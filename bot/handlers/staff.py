@@ -65,12 +65,12 @@ class StaffHandler:
         self.composing = Composing(desk)
 
     async def wants(self, inp: Incoming) -> bool:
-        """Staff buttons anywhere; the staff commands and, while a staff member composes, what they type
-        and /cancel, in a private chat."""
-        if inp.kind is Kind.BUTTON:
-            return (inp.callback_data or "").startswith(PREFIX)
+        """Staff buttons, the staff commands and, while a staff member composes, what they type and
+        /cancel: in a private chat only (a group, even the officers', shows nothing of a broadcast)."""
         if not inp.is_private:
             return False
+        if inp.kind is Kind.BUTTON:
+            return (inp.callback_data or "").startswith(PREFIX)
         if inp.kind is Kind.COMMAND and inp.command in COMMANDS:
             return True
         typing = inp.kind is Kind.TEXT or (inp.kind is Kind.COMMAND and inp.command == "cancel")

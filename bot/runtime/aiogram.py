@@ -1,21 +1,21 @@
 """The aiogram 3 runtime (with aiogram_port.py, the only modules that import aiogram).
 
-Updates come by our own long-polling loop (one that confirms the last offset on stop and survives a
-batch aiogram cannot parse) or by the webhook; both go through aiogram's Dispatcher and one Router,
-whose handler hands the update to `Dispatch`. `AiogramPort` carries out the core's actions.
+Updates come by the shared long-polling loop (bot.runtime.polling: a batch is confirmed only once it
+is kept; a batch aiogram cannot parse is handed on raw, update by update) or by the webhook, which
+goes through aiogram's Dispatcher and one Router whose handler hands the update to `Dispatch`.
+`AiogramPort` carries out the core's actions.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import ClientDecodeError, TelegramAPIError, TelegramRetryAfter
+from aiogram.exceptions import ClientDecodeError, TelegramAPIError
 from aiogram.methods import GetUpdates
 from aiogram.types import BotCommand, TelegramObject, Update
 from aiogram.types.update import UpdateTypeLookupError
@@ -23,11 +23,12 @@ from pydantic import ValidationError
 
 from bot.config import Settings
 from bot.runtime.aiogram_models import response_models
-from bot.runtime.aiogram_port import AiogramPort, telegram_errors
+from bot.runtime.aiogram_port import AiogramPort, delivery_error, telegram_errors
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
 from bot.runtime.commands import Menu
 from bot.runtime.dispatch import Dispatch, wanted
 from bot.runtime.lifecycle import serve
+from bot.runtime.polling import Poller
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,8 @@ class AiogramRuntime:
         for observer in (router.message, router.edited_message, router.callback_query):
             observer.register(self._on_event)
         self.dp.include_router(router)
-        self._poll_seconds = poll_seconds
         self._timeout = request_timeout
-        self._offset: int | None = None
-        self._polling: asyncio.Task[None] | None = None
+        self.poller = Poller(self._fetch, self._confirm, self.dispatch, poll_seconds)
 
     async def _on_event(self, event: TelegramObject, event_update: Update) -> None:
         self.dispatch.submit(event_update.model_dump(mode="json", by_alias=True, exclude_none=True))
@@ -97,53 +96,30 @@ class AiogramRuntime:
 
     async def start_polling(self) -> None:
         await self.bot.delete_webhook(drop_pending_updates=False)
-        self._polling = asyncio.create_task(self._poll(), name="aiogram-polling")
+        self.poller.start()
 
     async def stop_polling(self) -> None:
-        if self._polling is None:
-            return
-        self._polling.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._polling
-        self._polling = None
-        if self._offset is not None:  # confirm the updates taken, or they come again after a restart
-            with contextlib.suppress(TelegramAPIError, ClientDecodeError):
-                await self.bot(GetUpdates(offset=self._offset, timeout=0, limit=1), request_timeout=5)
+        await self.poller.stop()
 
-    async def _poll(self) -> None:
-        delay = 0.0
-        while True:
-            method = GetUpdates(
-                offset=self._offset, timeout=self._poll_seconds, allowed_updates=[*ALLOWED_UPDATES]
-            )
-            try:
-                updates = await self.bot(method, request_timeout=int(self._poll_seconds + self._timeout))
-            except ClientDecodeError as exc:  # one faulty update must not stop the others
-                updates = self._salvage(exc.data)
-            except Exception as exc:
-                delay = min(max(delay * 2, 0.5), 15.0)
-                if isinstance(exc, TelegramRetryAfter):
-                    delay = float(exc.retry_after)
-                log.warning("getUpdates failed (%s); trying again in %.1f s", exc, delay)
-                await asyncio.sleep(delay)
-                continue
-            delay = 0.0
-            for update in updates:
-                await self._feed(update)  # only then taken: a stop in between leaves it to come again
-                self._offset = max(self._offset or 0, update.update_id + 1)
+    async def _fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        method = GetUpdates(offset=offset, timeout=wait, allowed_updates=[*ALLOWED_UPDATES])
+        try:
+            updates = await self.bot(method, request_timeout=int(wait + self._timeout))
+        except ClientDecodeError as exc:  # one update aiogram cannot read must not hold up the others
+            return self._raw(exc.data)
+        except TelegramAPIError as exc:
+            raise delivery_error(exc) from exc
+        return [u.model_dump(mode="json", by_alias=True, exclude_none=True) for u in updates]
 
-    def _salvage(self, data: object) -> list[Update]:
+    async def _confirm(self, offset: int) -> None:
+        with telegram_errors():
+            await self.bot(GetUpdates(offset=offset, timeout=0, limit=1), request_timeout=5)
+
+    @staticmethod
+    def _raw(data: object) -> list[dict[str, Any]]:
+        """The batch as Telegram sent it: Dispatch reads each update itself (and skips a bad one)."""
         items = data.get("result") if isinstance(data, dict) else None
-        found: list[Update] = []
-        for item in items if isinstance(items, list) else []:
-            update_id = item.get("update_id") if isinstance(item, dict) else None
-            try:
-                found.append(Update.model_validate(item, context={"bot": self.bot}))
-            except ValidationError as exc:
-                log.warning("Update %r skipped, aiogram cannot read it: %s", update_id, exc)
-                if isinstance(update_id, int):
-                    self._offset = max(self._offset or 0, update_id + 1)
-        return found
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
     async def close(self) -> None:
         await self.bot.session.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from bot.core.incoming import Incoming
@@ -19,11 +21,28 @@ Mode = Literal["polling", "webhook"]
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query")
 POLL_SECONDS = 25  # a long poll's wait; a stop cancels it at once
 REQUEST_SECONDS = 30.0  # one Bot API call; past it the call fails as a network error (code 0)
-DRAIN_SECONDS = 10.0  # on stop, how long updates being handled may take to finish
+DRAIN_SECONDS = 10.0  # on stop, how long updates being handled may take (the rest stay in the inbox)
+SWEEP_SECONDS = 30.0  # how often each worker looks for updates left in the inbox (an outage, a lost one)
 WORKERS_SECONDS = 15.0  # then how long the workers may take (the outbox sender has its own 10 s grace)
 WEBHOOK_PATH = "/webhook"
 HEALTH_PATH = "/health"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+class InboxLike(Protocol):
+    """Updates kept from their receipt until handled (bot.services.inbox.Inbox)."""
+
+    async def receive(self, updates: list[dict[str, Any]]) -> None:
+        """Store them; raises when it cannot (then they must not be confirmed to Telegram)."""
+
+    def done(self, update_id: int | None) -> None:
+        """Handled: it may go."""
+
+    async def failed(self, update_id: int) -> None:
+        """Its handling failed (it stays, to be tried again)."""
+
+    async def waiting(self, exclude: Collection[int] = (), left_for: timedelta = ...) -> list[dict[str, Any]]:
+        """Updates stored but not handled for `left_for`, oldest first, except `exclude`."""
 
 
 class HotlineLike(Protocol):
@@ -31,6 +50,10 @@ class HotlineLike(Protocol):
 
     @property
     def catalogs(self) -> Catalogs: ...
+
+    @property
+    def inbox(self) -> InboxLike:
+        """Where updates are kept from their receipt until handled (bot.services.inbox)."""
 
     async def handle(self, inp: Incoming, port: BotPort) -> None: ...
 

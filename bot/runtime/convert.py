@@ -134,6 +134,9 @@ def _envelope(msg: Mapping[str, Any], update_id: int | None) -> dict[str, Any] |
     if user is None:
         return None
     reply = _opt_map(msg, "reply_to_message")
+    if reply is not None and reply.get("reply_to_message") is not None:
+        # Telegram never nests a replied-to message in another: a forged, deeply nested body
+        raise MalformedUpdate("reply_to_message holds another reply_to_message")
     return {
         "chat_id": _req_int(chat, "id"),
         "user_id": _req_int(user, "id"),

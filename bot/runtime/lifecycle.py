@@ -11,7 +11,7 @@ from bot.config import Settings, SettingsError
 from bot.core.port import DeliveryError
 from bot.runtime.base import DRAIN_SECONDS, WORKERS_SECONDS, HotlineLike, Mode, Runtime
 from bot.runtime.commands import menus
-from bot.runtime.webhook import Feed, WebhookServer, webhook_config
+from bot.runtime.webhook import Feed, Health, NotKept, WebhookServer, webhook_config
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,14 @@ async def serve(
     webhook = webhook_config(settings) if chosen == "webhook" else None  # fail before connecting
     workers_stop = asyncio.Event()
     workers: asyncio.Task[None] | None = None
+    sweep: asyncio.Task[None] | None = None
     try:
         await open_runtime(runtime, settings)
         await register_commands(runtime, hotline)
         workers = asyncio.create_task(run_workers(hotline, runtime, workers_stop), name="hotline-workers")
+        # what the last run received but did not handle goes first; then the inbox is swept now and then
+        await runtime.dispatch.replay()
+        sweep = asyncio.create_task(runtime.dispatch.sweep(workers_stop), name="inbox-sweep")
         if webhook is None:
             await runtime.start_polling()
             log.info("Taking updates by long polling")
@@ -52,7 +56,7 @@ async def serve(
             finally:
                 await runtime.stop_polling()
         else:
-            health = hotline.health if isinstance(hotline, Checked) else None
+            health = checked(hotline, runtime)
             server = WebhookServer(
                 settings.webhook_host, settings.webhook_port, webhook[1], answered(runtime), health
             )
@@ -67,6 +71,8 @@ async def serve(
         await runtime.dispatch.drain(drain_seconds)
     finally:
         workers_stop.set()
+        if sweep is not None:
+            sweep.cancel()
         if workers is not None:
             await finish(workers, WORKERS_SECONDS)
         await runtime.close()
@@ -90,13 +96,25 @@ class Checked(Protocol):
     async def health(self) -> dict[str, str]: ...
 
 
+def checked(hotline: HotlineLike, runtime: Runtime) -> Health | None:
+    """GET /health: the hotline's own answer (its database, its role)."""
+    if not isinstance(hotline, Checked):
+        return None
+    return hotline.health
+
+
 def answered(runtime: Runtime) -> Feed:
-    """The webhook's feed: the update is handled to its end (replies sent) before Telegram is answered;
-    the answer to a button tap goes in that reply."""
+    """The webhook's feed: the update is kept (or the request fails, 503, and Telegram sends it again),
+    then handled to its end (replies sent) before Telegram is answered; the answer to a button tap
+    goes in that reply."""
 
     async def feed(update: dict[str, Any]) -> dict[str, Any] | None:
         update_id = update.get("update_id")
         dispatch = runtime.dispatch
+        try:
+            await dispatch.hotline.inbox.receive([update])
+        except Exception as exc:  # not kept: Telegram must send it again (503), not be told it arrived
+            raise NotKept(str(exc)) from exc
         dispatch.expect_reply(update_id)
         try:
             await runtime.feed(update)
@@ -104,6 +122,7 @@ def answered(runtime: Runtime) -> Feed:
         except BaseException:
             dispatch.answer_apart(update_id)
             raise
+        dispatch.settled(update_id)
         return dispatch.reply(update_id)
 
     return feed

@@ -1,20 +1,21 @@
 """The python-telegram-bot 22 runtime (with ptb_port.py, the only modules that import telegram).
 
-PTB's Application is driven through its async lifecycle (initialize, start, the Updater's polling,
-stop, shutdown), never `run_polling`. One TypeHandler takes every update and hands it to `Dispatch`,
-which handles it as its own task: updates of different chats run concurrently.
+PTB's Application is driven through its async lifecycle (initialize, shutdown), never
+`run_polling`; updates come by the shared long-polling loop (bot.runtime.polling: a batch is confirmed
+only once it is kept), not PTB's Updater, which confirms a batch by asking for the next one whether
+or not the last was handled. By webhook, one TypeHandler takes every update and hands it to
+`Dispatch`, which handles it as its own task: updates of different chats run concurrently.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ExtBot, TypeHandler, Updater
+from telegram.ext import Application, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
@@ -22,11 +23,10 @@ from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, Hot
 from bot.runtime.commands import Menu
 from bot.runtime.dispatch import Dispatch, wanted
 from bot.runtime.lifecycle import serve
+from bot.runtime.polling import Poller
 from bot.runtime.ptb_port import PtbPort, telegram_errors
 
 log = logging.getLogger(__name__)
-
-STOP_SECONDS = 5.0
 
 
 class LenientBot(ExtBot[None]):
@@ -88,13 +88,14 @@ class PtbRuntime:
             request=_request(request_timeout, 256),
             get_updates_request=_request(request_timeout, 2),  # a spare for the offset confirmation on stop
         )
-        # no rate limiter and no retries: the core sees every 429
-        self.app = Application.builder().bot(bot).job_queue(None).build()
+        # no rate limiter and no retries: the core sees every 429; no Updater: bot.runtime.polling
+        self.app = Application.builder().bot(bot).job_queue(None).updater(None).build()
         self.app.add_handler(TypeHandler(Update, self._on_update))
         self.app.add_error_handler(self._on_error)
         self.port = PtbPort(self.app.bot)
         self.dispatch = Dispatch(hotline, self.port)
-        self._poll_seconds = poll_seconds
+        self._timeout = request_timeout
+        self.poller = Poller(self._fetch, self._confirm, self.dispatch, poll_seconds)
 
     async def _on_update(self, update: Update, context: object) -> None:
         self.dispatch.submit(update.to_dict())
@@ -125,36 +126,26 @@ class PtbRuntime:
         await self.app.process_update(parsed)  # straight to the handler: it only starts a task
 
     async def start_polling(self) -> None:
-        await self.app.start()
-        await self._updater().start_polling(
-            poll_interval=0.0,
-            timeout=timedelta(seconds=self._poll_seconds),
-            allowed_updates=list(ALLOWED_UPDATES),
-            drop_pending_updates=False,
-            error_callback=self._on_poll_error,
-        )
-
-    def _on_poll_error(self, exc: TelegramError) -> None:
-        log.warning("getUpdates failed (%s); PTB tries again", exc)
+        with telegram_errors():
+            await self.app.bot.delete_webhook(drop_pending_updates=False)
+        self.poller.start()
 
     async def stop_polling(self) -> None:
-        updater = self._updater()
-        if updater.running:
-            try:  # cancels the long poll, then confirms the last offset with one more getUpdates
-                await asyncio.wait_for(updater.stop(), STOP_SECONDS)
-            except TimeoutError:
-                log.warning("Polling did not stop cleanly; the last updates may come again after a restart")
-        if self.app.running:
-            await self.app.stop()  # the updates already fetched reach the handler first
+        await self.poller.stop()
 
-    def _updater(self) -> Updater:
-        if self.app.updater is None:
-            raise RuntimeError("the PTB application was built without an Updater")
-        return self.app.updater
+    async def _fetch(self, offset: int | None, wait: int) -> list[dict[str, Any]]:
+        with telegram_errors():
+            updates = await self.app.bot.get_updates(
+                offset=offset, timeout=wait, allowed_updates=list(ALLOWED_UPDATES),
+                read_timeout=wait + self._timeout,
+            )  # fmt: skip
+        return [u.to_dict() for u in updates]
+
+    async def _confirm(self, offset: int) -> None:
+        with telegram_errors():
+            await self.app.bot.get_updates(offset=offset, timeout=0, limit=1)
 
     async def close(self) -> None:
-        if self.app.running:
-            await self.app.stop()
         await self.app.shutdown()
 
 

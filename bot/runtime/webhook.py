@@ -3,9 +3,11 @@
 Telegram proves a request is its own with the secret given to setWebhook, sent back in a header;
 anything else gets 403, so nobody can post fake updates in a citizen's name.
 
-An update is answered (200) only once it has been handled, replies sent: Telegram sends a chat's
-next update after that answer, so a chat's updates stay in order even when several workers share
-one address. The answer to a button tap rides in that 200 (a Bot API call Telegram carries out).
+An update is kept first (bot.services.inbox); one that cannot be kept (the database down) is answered
+503, so that Telegram delivers it again. It is answered (200) only once it has been handled, replies
+sent: Telegram sends a chat's next update after that answer, so a chat's updates stay in order even
+when several workers share one address. The answer to a button tap rides in that 200 (a Bot API call
+Telegram carries out).
 
 GET /health answers 200 with the database reachable and this worker's role (the outbox "sender" or
 a "standby"), 503 when the database cannot be reached.
@@ -31,6 +33,10 @@ log = logging.getLogger(__name__)
 Feed = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 Health = Callable[[], Awaitable[dict[str, str]]]  # {"database": "reachable"|"unreachable", "role": …}
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
+
+
+class NotKept(Exception):
+    """The update could not be kept: the request is answered 503 and Telegram sends it again."""
 
 
 def webhook_config(settings: Settings) -> tuple[str, str]:
@@ -98,12 +104,18 @@ class WebhookServer:
             return web.Response(status=403, text="forbidden")
         try:
             update = json.loads(await request.read())
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past what any update is
+            log.warning("Webhook request from %s refused: not an update's JSON", request.remote)
             return web.Response(status=400, text="not JSON")
         if not isinstance(update, dict):
             return web.Response(status=400, text="not an update")
         try:
             call = await self._feed(update)
+        except NotKept as exc:
+            log.warning(
+                "Webhook update %r not kept, Telegram will send it again: %s", update.get("update_id"), exc
+            )
+            return web.Response(status=503, text="not kept, send it again")
         except Exception:
             # Answering with an error would make Telegram send the same faulty update again and again.
             log.exception("Webhook update %r could not be taken", update.get("update_id"))

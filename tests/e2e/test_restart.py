@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextmanager
-def bot_process(settings: Settings, mode: str) -> Iterator[subprocess.Popen[bytes]]:
+def bot_process(settings: Settings, mode: str, **more: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`hotline run` as a process of its own, with these settings (and `more`: HOTLINE_… values)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    env.update(more)
     env.update(
         PYTHONPATH=str(ROOT),
         HOTLINE_BOT_TOKEN=settings.require_token(),

@@ -21,6 +21,7 @@ from bot.i18n import Catalogs
 from bot.runtime import Runtime, build_runtime, make_runtime
 from storage.migrate import upgrade
 from tests.support.databases import database_url
+from tests.support.inbox import MemoryInbox
 
 FRAMEWORKS = ["aiogram", "ptb"]
 SECRET = "runtime-test-secret"
@@ -141,6 +142,7 @@ class Recorder:
 
     catalogs: Catalogs
     seen: list[Incoming] = field(default_factory=list)
+    inbox: MemoryInbox = field(default_factory=MemoryInbox)
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         self.seen.append(inp)

@@ -9,6 +9,7 @@ from bot.core.actions import Action, AnswerCallback, SendMessage
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
 from bot.runtime.dispatch import Dispatch
+from tests.support.inbox import MemoryInbox
 
 TAP: dict[str, Any] = {
     "update_id": 7,
@@ -27,6 +28,9 @@ class Answering:
     """A hotline that sends a message and answers the tap, as the real handlers do."""
 
     catalogs: Any = None
+
+    def __init__(self) -> None:
+        self.inbox = MemoryInbox()
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         await port.perform(SendMessage(inp.chat_id, "next question"))
