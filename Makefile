@@ -5,7 +5,7 @@ BABEL := $(VENV)/bin/pybabel
 # Most tests wait on the network (the emulator, a bot process), so four at a time even on 2 CPUs.
 PYTEST_FLAGS ?= -n 4
 
-.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench
+.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench wheel-check
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -51,3 +51,13 @@ bench: install compile
 	$(PY) -m bench.broadcast
 	$(PY) -m bench.core
 	$(PY) -m bench.surge
+
+# The wheel as an operator installs it: built, installed alone into a clean environment (no test
+# tools, no repository beside it), started against the emulator, answering /start in both languages.
+wheel-check: install
+	rm -rf build dist .wheel-venv
+	$(PY) -m pip wheel --no-deps --quiet --wheel-dir dist .
+	python3 -m venv .wheel-venv
+	.wheel-venv/bin/pip install --quiet dist/hotline-*.whl
+	cd /tmp && $(CURDIR)/.wheel-venv/bin/python $(CURDIR)/.ci/wheel_check.py
+	rm -rf .wheel-venv build

@@ -221,7 +221,8 @@ class Hotline:
 
         self.sender = Sender(
             self.sessions, port, rate=s.send_rate, group_per_minute=s.group_rate_per_minute,
-            composers=composers, on_sent=on_sent, clock=self.clock, persistent=ALERT_KINDS,
+            composers=composers, on_sent=on_sent, on_failed=composer.on_failed, clock=self.clock,
+            persistent=ALERT_KINDS,
             recover_after=self.leader.takeover_grace,
         )  # fmt: skip
         sender = self.sender

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.logs import guard_settings
 from bot.services.exports import EXPORT_FORMATS
 from storage.crypto import DataKeyError
 from storage.migrate import SchemaOutdated
@@ -41,7 +42,12 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument("--format", required=True, choices=EXPORT_FORMATS, dest="fmt")
     exp.add_argument("--status", action="append", default=[], help="only this status (repeatable)")
     exp.add_argument("--tag", action="append", default=[], help="only cases with this tag (repeatable)")
-    exp.add_argument("--out", metavar="FILE", help="write to this file (default: standard output)")
+    exp.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write to this new file, readable only by you (default: standard output)",
+    )
+    exp.add_argument("--force", action="store_true", help="replace FILE if it exists (never through a link)")
     exp.add_argument(
         "--find", metavar="VALUE", help="only cases with this NIK, passport number or phone number"
     )
@@ -64,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             overrides = {"framework": args.framework} if args.framework else {}
             settings = load_settings(**overrides)
             settings.require_token()
+            guard_settings(settings)
+            logging.getLogger().setLevel(settings.log_level)
             return asyncio.run(run(settings, webhook=args.webhook))
         if args.command == "demo":
             from bot.demo import demo
@@ -74,7 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "db" and args.db_command == "upgrade":
             return asyncio.run(db_upgrade(load_settings()))
         if args.command == "export":
-            return export_cases(load_settings(), args.fmt, args.status, args.tag, args.out, args.find)
+            return export_cases(
+                load_settings(), args.fmt, args.status, args.tag, args.out, args.find, force=args.force
+            )
         if args.command == "keys" and args.keys_command == "new":
             from storage.crypto import new_key
 
@@ -139,9 +149,11 @@ def export_cases(
     tags: list[str],
     out: str | None,
     find: str | None = None,
+    force: bool = False,
 ) -> int:
     from pathlib import Path
 
+    from bot.private_files import NotWritten, exists, write_private
     from bot.services.exports import ExportError, check_statuses
 
     try:
@@ -155,6 +167,9 @@ def export_cases(
             file=sys.stderr,
         )
         return 2
+    if out is not None and not force and (Path(out).exists() or Path(out).is_symlink()):
+        print(exists(out), file=sys.stderr)  # before the work of the export, not after
+        return 2
     content, count = asyncio.run(render_cases(settings, fmt, statuses, tags, find))
     where = out or "standard output"
     try:
@@ -162,7 +177,10 @@ def export_cases(
             sys.stdout.buffer.write(content)
             sys.stdout.flush()
         else:
-            Path(out).write_bytes(content)
+            write_private(Path(out), content, force)
+    except NotWritten as exc:
+        print(exc, file=sys.stderr)
+        return 2
     except OSError as exc:
         print(f"Could not write to {where}: {exc.strerror or exc}.", file=sys.stderr)
         return 1

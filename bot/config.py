@@ -75,6 +75,7 @@ class Settings(BaseSettings):
     flood_limit: int = Field(default=8, ge=1)  # a citizen sending more than this many messages…
     flood_window_seconds: float = Field(default=10, gt=0)  # …in this many seconds is slowed (never dropped)
     concurrent_updates: int = Field(default=8, ge=1)  # handled at once in a process; the rest wait in turn
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"  # the hotline's own; frameworks: INFO
 
     # Personal data is encrypted at rest with this key (several, comma-separated: the first encrypts,
     # the others only decrypt, during a rotation). Not set: a key file beside the database.
@@ -84,6 +85,9 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "127.0.0.1"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    health_port: int | None = Field(
+        default=None, ge=1, le=65535
+    )  # GET /health when polling (webhook: its port)
 
     @field_validator("staff_ids", "supervisor_ids", mode="before")
     @classmethod

@@ -14,7 +14,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+# Installed from a wheel, the compiled catalogues are bot/locales (setup.py); in the repository they
+# are locales/ at its top, where `make compile` puts the .mo files beside the .po ones.
+_SHIPPED = Path(__file__).resolve().parent / "locales"
+LOCALES_DIR = _SHIPPED if _SHIPPED.is_dir() else Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("id", "en")
 DOMAIN = "messages"
 

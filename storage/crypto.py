@@ -19,6 +19,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -108,6 +109,7 @@ class Keyring:
         self.keys = [DataKey.from_secret(s) for s in secrets]
         self.by_id = {k.id: k for k in self.keys}
         self.source = source
+        self.made_file: Path | None = None  # a key file made for this start (storage.keyfile)
 
     @property
     def primary(self) -> DataKey:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from storage.crypto import Keyring
 from storage.encrypted import attach
+from storage.files import private_parent
 from storage.keyfile import file_keyring
 
 
@@ -24,7 +27,7 @@ def make_engine(url: str, keyring: Keyring | None = None) -> AsyncEngine:
     if url.startswith("sqlite"):
         path = url.split(":///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         kwargs["connect_args"] = {"timeout": 30}
         registry.register("sqlite.inloop", "storage.inloop", "InLoopSQLiteDialect")
         target = make_url(url).set(drivername="sqlite+inloop")  # in the loop's thread: storage.inloop
@@ -33,6 +36,15 @@ def make_engine(url: str, keyring: Keyring | None = None) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     attach(engine, keyring if keyring is not None else file_keyring(url))
     return engine
+
+
+def _private_file(path: Path) -> None:
+    """The database file and the folders made for it, for their owner alone (0600, 0700): who
+    reported, and their status, are not for other users of the machine. (SQLite gives its -wal and
+    -shm files the database file's permissions.)"""
+    private_parent(path)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

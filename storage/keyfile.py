@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from storage.crypto import DataKeyError, Keyring, new_key, parse_keys
+from storage.files import private_parent
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def _text(keys: list[str]) -> str:
 
 def _write_private(path: Path, keys: list[str]) -> Path:
     """The keys in a new file beside `path` (0600), flushed to disk; returns its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_parent(path)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.new")
     temporary.unlink(missing_ok=True)
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -72,7 +73,7 @@ def write_key_file(path: Path, keys: list[str]) -> None:
     os.replace(_write_private(path, keys), path)
 
 
-def create_key_file(path: Path) -> bool:
+def create_key_file(path: Path, announce: bool = True) -> bool:
     """Make the key file with a fresh key unless it exists; True when it was made now.
 
     The file appears whole or not at all (a hard link never replaces), so two processes starting
@@ -84,18 +85,44 @@ def create_key_file(path: Path) -> bool:
         return False
     finally:
         temporary.unlink()
+    if announce:
+        announce_key_file(path)
+    return True
+
+
+def announce_key_file(path: Path) -> None:
     log.warning(
         "Created the data key file %s, readable only by you: back it up now, because without it "
         "the personal data in the database cannot be read.",
         path,
     )
-    return True
 
 
 def file_keyring(url: str) -> Keyring:
-    """The keys of this database's key file, made on first use; a throwaway key for a memory database."""
+    """The keys of this database's key file, made on first use; a throwaway key for a memory database.
+
+    A missing key file beside a SQLite database that already holds data is refused before anything
+    is made: a new key could not read it, and a "back it up" for a useless key would only mislead.
+    (For a server database that is known only once it answers: storage.rekey.check_keys then takes
+    the file just made away again.)"""
     path = key_file_for(url)
     if path is None:
         return Keyring([os.urandom(32)], "the in-memory database's key")
-    create_key_file(path)
-    return Keyring(read_key_file(path), f"the key file {path}")
+    database = Path(make_url(url).database or "")
+    if not path.exists() and make_url(url).get_backend_name() == "sqlite" and _holds_data(database):
+        raise DataKeyError(
+            f"The key file {path} is missing, and the database {database} already holds data: put the "
+            "key file back from your backup (or set HOTLINE_DATA_KEY). Nothing was changed."
+        )
+    sqlite = make_url(url).get_backend_name() == "sqlite"
+    made = create_key_file(path, announce=sqlite)  # a server database's is announced once checked
+    keyring = Keyring(read_key_file(path), f"the key file {path}")
+    keyring.made_file = path if made and not sqlite else None
+    return keyring
+
+
+def _holds_data(database: Path) -> bool:
+    try:
+        return database.stat().st_size > 0
+    except OSError:
+        return False

@@ -177,6 +177,10 @@ class CaseMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     message_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    # "card" (edited as the case moves), "pin" (a location), "personal" (a text quoting what the
+    # citizen gave: taken back when they erase their data), "plain" (names only the case); None:
+    # recorded before kinds were kept (a card when it is the report's, else personal)
+    kind: Mapped[str | None] = mapped_column(String(12))
 
 
 class OutboxMessage(Base):

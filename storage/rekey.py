@@ -31,6 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from storage.crypto import DataKeyError, Keyring, key_id_of
 from storage.encrypted import Encrypted, EncryptedText, keyring_of
+from storage.keyfile import announce_key_file
 from storage.models import LOOKUPS, Base, DataKeyUse
 
 Progress = Callable[[str, str, int, int], None]  # phase, table, rows looked at, rows in the table
@@ -60,6 +61,16 @@ async def check_keys(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         held = set((await conn.scalars(select(DataKeyUse.key_id))).all())
         missing = sorted(held - set(keyring.ids))
+        if missing and keyring.made_file is not None:
+            keyring.made_file.unlink(missing_ok=True)  # made for nothing: leave no key that reads nothing
+            raise DataKeyError(
+                f"The key file {keyring.made_file} is missing, and this database holds values under key "
+                f"{missing[0]}: put the key file back from your backup (or set HOTLINE_DATA_KEY). "
+                "Nothing was changed."
+            )
+        if keyring.made_file is not None:  # a new key for a new database: now it must be kept safe
+            announce_key_file(keyring.made_file)
+            keyring.made_file = None
         if missing:
             raise DataKeyError(
                 f"The data key is wrong: this database holds values under key {missing[0]}, "

@@ -54,6 +54,7 @@ class Incoming:
     location: Location | None = None
     contact: Contact | None = None
     reply_to_message_id: int | None = None
+    reply_to_bot: bool = False  # the message replied to is the bot's own
     thread_id: int | None = None
     file_id: str | None = None
 

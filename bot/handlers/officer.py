@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import AnswerCallback, SendMessage
+from bot.core.callbacks import record_id
 from bot.core.contact import may_write_first
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
@@ -19,8 +20,8 @@ from bot.handlers import officer_commands
 from bot.handlers.languages import their_language
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.alerts import Alerts, AlertSettings
-from bot.services.cards import details_text
-from bot.services.cases import Cases
+from bot.services.cards import MESSAGE_LIMIT, details_text
+from bot.services.cases import Cases, link_message
 from bot.services.outbox import SENDING, enqueue
 from bot.services.reports import same_person
 from bot.services.roles import Roles
@@ -116,10 +117,12 @@ class OfficerHandler:
         raw_id = parts[2] if len(parts) > 2 else ""
         notice = t(N_("This button is no longer active."))
         details: str | None = None
+        report_id: int | None = None
         async with self.desk.sessions() as session, session.begin():
             now = self.desk.clock()
             cases = Cases(session, self.desk.prefix, now)
-            report = await cases.get(int(raw_id)) if raw_id.isdigit() else None
+            number = record_id(raw_id)
+            report = await cases.get(number) if number is not None else None
             if report is not None and action in ("ack", "take", "det"):
                 changed, acknowledged = False, []
                 if action == "ack":
@@ -133,17 +136,27 @@ class OfficerHandler:
                     notice = t(N_("The case is yours: {reference}."), reference=report.reference)
                 else:
                     details, notice = details_text(report, t, await same_person(session, report)), ""
+                    report_id = report.id
                 if changed or acknowledged:
                     alerts = Alerts(session, self.desk.alerts, now)
                     await alerts.changed(report)
                     await alerts.acknowledged(report, acknowledged)
         if inp.callback_id:
             await port.perform(AnswerCallback(inp.callback_id, notice or None))
-        if details is not None:
-            await port.perform(
+        if details is not None and report_id is not None:
+            sent = await port.perform(
                 SendMessage(inp.chat_id, details, protect_content=True, reply_to=inp.message_id)
             )
+            await self.linked(inp.chat_id, sent, report_id, "personal")  # taken back if they erase
         self.desk.wake()
+
+    async def linked(self, chat_id: int, message_id: int | None, report_id: int, kind: str) -> None:
+        """Keep a message just sent about a case: a reply to it reaches the citizen; a "personal" one
+        is taken back when the citizen erases their data."""
+        if message_id is None:
+            return
+        async with self.desk.sessions() as session, session.begin():
+            await link_message(session, chat_id, message_id, report_id, kind)
 
     async def reply_to_case(self, inp: Incoming, port: BotPort) -> None:
         if not inp.text or inp.reply_to_message_id is None:
@@ -151,6 +164,11 @@ class OfficerHandler:
         report_id = await self.case_of(inp.chat_id, inp.reply_to_message_id)
         if report_id is not None:
             await self.relay(inp, port, report_id, inp.text)
+        elif inp.reply_to_bot:  # an answer meant for a citizen must not vanish without a word
+            t = self.desk.t
+            text = t(N_("This message is not part of a case, so your answer went nowhere. Reply to the "
+                        "case's card, or write /reply PNH-000123 and your message."))  # fmt: skip
+            await port.perform(SendMessage(inp.chat_id, text, reply_to=inp.message_id))
 
     async def case_of(self, chat_id: int, message_id: int) -> int | None:
         """The case a group message belongs to, if it is one of the bot's case messages.
@@ -186,16 +204,21 @@ class OfficerHandler:
             if report is None or citizen is None:
                 return
             reference = report.reference
+            relayed = relay_text(self.desk, citizen.language or report.language, text)
             if citizen.unreachable_at is not None:
                 answer = t(
                     N_("{reference} has blocked the bot: the message cannot be delivered."),
                     reference=reference,
                 )
+            elif len(relayed) > MESSAGE_LIMIT:
+                answer = t(
+                    N_("Not sent: that is {n} characters with the heading, and a message holds {most}. "
+                       "Shorten it, or send it in two parts."),
+                    n=t.number(len(relayed)), most=t.number(MESSAGE_LIMIT),
+                )  # fmt: skip
             else:
-                lang = citizen.language or report.language
-                head = self.desk.catalogs[lang](N_("🏛 Message from {mission}:"), mission=self.desk.mission)
                 held = not may_write_first(citizen.contact_pref)
-                message = SendMessage(citizen.chat_id, f"{head}\n\n{text}")
+                message = SendMessage(citizen.chat_id, relayed)
                 await enqueue(
                     session, action=message, chat_id=citizen.chat_id, kind="relay_out", priority=2,
                     report_id=report.id, held=held, now=now,
@@ -213,5 +236,12 @@ class OfficerHandler:
                     )
                 else:
                     answer = t(N_("✓ On its way to {reference}, in the embassy's name."), reference=reference)
-        await port.perform(SendMessage(inp.chat_id, answer, reply_to=inp.message_id))
+        sent = await port.perform(SendMessage(inp.chat_id, answer, reply_to=inp.message_id))
+        await self.linked(inp.chat_id, sent, report_id, "plain")  # a reply to it reaches the citizen too
         self.desk.wake()
+
+
+def relay_text(desk: Desk, lang: str, text: str) -> str:
+    """An officer's words as the citizen reads them: from the mission, never with the officer's name."""
+    head = desk.catalogs[lang](N_("🏛 Message from {mission}:"), mission=desk.mission)
+    return f"{head}\n\n{text}"

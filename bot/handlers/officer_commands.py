@@ -10,7 +10,7 @@ from bot.core.incoming import Incoming
 from bot.core.port import BotPort
 from bot.i18n import N_, Translator
 from bot.services.alerts import Alerts
-from bot.services.cards import MARKERS, STATUSES, card_text, trail_text, where
+from bot.services.cards import MARKERS, STATUSES, card_text, trail_text, typed, where
 from bot.services.cases import Cases
 from bot.services.sos import sos_state
 from storage.models import Citizen, Report
@@ -40,7 +40,7 @@ def help_text(t: Translator) -> str:
 
 def line(report: Report, t: Translator) -> str:
     sos = " 🆘" if report.sos else ""
-    name = report.full_name or report.profile_name or "—"
+    name = typed(report.full_name or report.profile_name) or "—"
     taken = f" · 📥 {report.assigned_name}" if report.assigned_name else ""
     status = t(STATUSES.get(report.status, report.status))
     marker = MARKERS.get(report.priority, "")
@@ -67,12 +67,18 @@ async def run(handler: OfficerHandler, inp: Incoming, port: BotPort) -> None:
             return
         await handler.relay(inp, port, report.id, rest)
         return
-    answer = await change(handler, inp, name, ref, rest)
-    await say(inp, port, answer, protect=name == "case")
+    answer, report_id = await change(handler, inp, name, ref, rest)
+    sent = await say(inp, port, answer, protect=name == "case")
+    if name == "case" and report_id is not None:  # the card and its history: taken back on erasure
+        for message_id in sent:
+            await handler.linked(inp.chat_id, message_id, report_id, "personal")
     desk.wake()
 
 
-async def change(handler: OfficerHandler, inp: Incoming, name: str, ref: str, rest: str) -> str:
+async def change(
+    handler: OfficerHandler, inp: Incoming, name: str, ref: str, rest: str
+) -> tuple[str, int | None]:
+    """The answer to a case command, and the case it shows (for /case; else None)."""
     desk = handler.desk
     t = desk.t
     async with desk.sessions() as session, session.begin():
@@ -82,8 +88,8 @@ async def change(handler: OfficerHandler, inp: Incoming, name: str, ref: str, re
             priority = ref.upper() if ref.upper() in MARKERS else None
             found = await cases.open_cases(priority, inp.user_id if name == "mine" else None)
             if not found:
-                return t(N_("No open cases."))
-            return "\n".join(line(r, t) for r in found)
+                return t(N_("No open cases.")), None
+            return "\n".join(line(r, t) for r in found), None
         report = await cases.find(ref) if ref else None
         if report is None:
             usage = {
@@ -92,20 +98,22 @@ async def change(handler: OfficerHandler, inp: Incoming, name: str, ref: str, re
                 "status": N_("Write it like: /status PNH-000123 in_progress"),
                 "tag": N_("Write it like: /tag PNH-000123 wave-3"),
             }
-            return t(N_("No case {reference}."), reference=ref) if ref else t(usage.get(name, usage["case"]))
+            return (
+                t(N_("No case {reference}."), reference=ref) if ref else t(usage.get(name, usage["case"]))
+            ), None
         reference = report.reference
         if name == "case":
             citizen = await session.get(Citizen, report.citizen_id)
             pref = citizen.contact_pref if citizen else ContactPref.UNSET
             card = card_text(report, pref, t, await sos_state(session, report.id))
-            return f"{card}\n\n{trail_text(await events_of(session, report.id), t)}"
+            return f"{card}\n\n{trail_text(await events_of(session, report.id), t)}", report.id
         changed = False
         if name == "note" and rest:
             cases.note(report, inp.user_id, rest)
-            return t(N_("Note added to {reference}."), reference=reference)
+            return t(N_("Note added to {reference}."), reference=reference), None
         if name == "status":
             if rest not in STATUSES:
-                return t(N_("Unknown status. Use one of: {statuses}"), statuses=", ".join(STATUSES))
+                return t(N_("Unknown status. Use one of: {statuses}"), statuses=", ".join(STATUSES)), None
             changed = cases.set_status(report, inp.user_id, rest)
             answer = t(N_("{reference} is now: {status}."), reference=reference, status=t(STATUSES[rest]))
         elif name == "tag" and rest:
@@ -116,10 +124,10 @@ async def change(handler: OfficerHandler, inp: Incoming, name: str, ref: str, re
                 else t(N_("A tag is one word of small letters, digits and dashes, such as wave-3."))
             )
         else:
-            return t(N_("Write it like: /note PNH-000123 your note"))
+            return t(N_("Write it like: /note PNH-000123 your note")), None
         if changed:
             await Alerts(session, desk.alerts, now).changed(report)
-        return answer
+        return answer, None
 
 
 async def export(handler: OfficerHandler, inp: Incoming, port: BotPort) -> None:
@@ -136,7 +144,12 @@ async def export(handler: OfficerHandler, inp: Incoming, port: BotPort) -> None:
     await port.perform(document)
 
 
-async def say(inp: Incoming, port: BotPort, text: str, protect: bool = False) -> None:
+async def say(inp: Incoming, port: BotPort, text: str, protect: bool = False) -> list[int]:
+    """The answer, in parts of 4,000 characters; the ids of the messages sent."""
+    sent = []
     for start in range(0, len(text), 4000):
         chunk = text[start : start + 4000]
-        await port.perform(SendMessage(inp.chat_id, chunk, reply_to=inp.message_id, protect_content=protect))
+        message = SendMessage(inp.chat_id, chunk, reply_to=inp.message_id, protect_content=protect)
+        if (message_id := await port.perform(message)) is not None:
+            sent.append(message_id)
+    return sent

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import AnswerCallback, SendDocument, SendMessage
+from bot.core.callbacks import record_id
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.handlers.languages import their_language
@@ -115,8 +116,9 @@ class StaffHandler:
             return t(N_("This is only a preview: nothing is recorded."))
         if parts[0] == "go":
             return await self.composing.confirm(inp, port)
-        if parts[0] in ("stop", "rep", "csv") and len(parts) == 2 and parts[1].isdigit():
-            return await self.follow(inp, port, parts[0], int(parts[1]))
+        number = record_id(parts[1]) if len(parts) == 2 else None
+        if parts[0] in ("stop", "rep", "csv") and number is not None:
+            return await self.follow(inp, port, parts[0], number)
         return await self.composing.press(inp, port, parts)
 
     async def follow(self, inp: Incoming, port: BotPort, action: str, broadcast_id: int) -> str | None:

@@ -22,6 +22,7 @@ from aiogram.types.update import UpdateTypeLookupError
 from pydantic import ValidationError
 
 from bot.config import Settings
+from bot.logs import guard_settings
 from bot.runtime.aiogram_models import response_models
 from bot.runtime.aiogram_port import AiogramPort, delivery_error, telegram_errors
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
@@ -42,6 +43,7 @@ class AiogramRuntime:
         request_timeout: float = REQUEST_SECONDS,
         poll_seconds: int = POLL_SECONDS,
     ) -> None:
+        guard_settings(settings)  # before the framework may log a URL with the token in it
         api = TelegramAPIServer.from_base(settings.telegram_api)
         self._responses = response_models()  # built once, kept: see aiogram_models
         logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # not a line for every update

@@ -144,9 +144,15 @@ def _envelope(msg: Mapping[str, Any], update_id: int | None) -> dict[str, Any] |
         "update_id": update_id,
         "message_id": _opt_int(msg, "message_id"),
         "reply_to_message_id": _opt_int(reply, "message_id") if reply is not None else None,
+        "reply_to_bot": _from_bot(reply),
         "thread_id": _opt_int(msg, "message_thread_id"),
         **_person(user),
     }
+
+
+def _from_bot(message: Mapping[str, Any] | None) -> bool:
+    author = _opt_map(message, "from") if message is not None else None
+    return bool(author is not None and author.get("is_bot") is True)
 
 
 def _person(user: Mapping[str, Any]) -> dict[str, Any]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from typing import Any, Protocol, runtime_checkable
 
 from bot.config import Settings, SettingsError
 from bot.core.port import DeliveryError
 from bot.runtime.base import DRAIN_SECONDS, WORKERS_SECONDS, HotlineLike, Mode, Runtime
 from bot.runtime.commands import menus
+from bot.runtime.polling import Poller
 from bot.runtime.webhook import Feed, Health, NotKept, WebhookServer, webhook_config
 
 log = logging.getLogger(__name__)
@@ -51,15 +53,23 @@ async def serve(
         if webhook is None:
             await runtime.start_polling()
             log.info("Taking updates by long polling")
+            health_server = None
+            if settings.health_port is not None:
+                health_server = WebhookServer(
+                    settings.webhook_host, settings.health_port, "", None, checked(hotline, runtime)
+                )
+                await health_server.start()
             try:
                 await stop.wait()
             finally:
                 await runtime.stop_polling()
+                if health_server is not None:
+                    await health_server.stop()
         else:
-            health = checked(hotline, runtime)
             server = WebhookServer(
-                settings.webhook_host, settings.webhook_port, webhook[1], answered(runtime), health
-            )
+                settings.webhook_host, settings.webhook_port, webhook[1], answered(runtime),
+                checked(hotline, runtime),
+            )  # fmt: skip
             await server.start()
             try:
                 await runtime.set_webhook(*webhook)
@@ -96,11 +106,29 @@ class Checked(Protocol):
     async def health(self) -> dict[str, str]: ...
 
 
+FAILING_SECONDS = 30.0  # getUpdates failing this long makes /health say so (503)
+
+
 def checked(hotline: HotlineLike, runtime: Runtime) -> Health | None:
-    """GET /health: the hotline's own answer (its database, its role)."""
+    """GET /health: the hotline's own answer (its database, its role), and whether a polling
+    worker gets updates."""
     if not isinstance(hotline, Checked):
         return None
-    return hotline.health
+    poller: Poller | None = getattr(runtime, "poller", None)
+    own = hotline.health
+
+    async def health() -> dict[str, str]:
+        found = await own()
+        if poller is not None and poller.running:
+            since = poller.failing_since
+            failing = poller.failing is not None and since is not None
+            if failing and since is not None and time.monotonic() - since >= FAILING_SECONDS:
+                found["updates"] = f"failing for {time.monotonic() - since:.0f} s: {poller.failing}"
+            else:
+                found["updates"] = "receiving"
+        return found
+
+    return health
 
 
 def answered(runtime: Runtime) -> Feed:

@@ -42,6 +42,10 @@ class Poller:
         self.failing_since: float | None = None
         self._task: asyncio.Task[None] | None = None
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="polling")
 

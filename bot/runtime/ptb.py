@@ -19,6 +19,7 @@ from telegram.ext import Application, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.logs import guard_settings
 from bot.runtime.base import ALLOWED_UPDATES, POLL_SECONDS, REQUEST_SECONDS, HotlineLike, Mode
 from bot.runtime.commands import Menu
 from bot.runtime.dispatch import Dispatch, wanted
@@ -77,6 +78,7 @@ class PtbRuntime:
         request_timeout: float = REQUEST_SECONDS,
         poll_seconds: int = POLL_SECONDS,
     ) -> None:
+        guard_settings(settings)  # before the framework may log a URL with the token in it
         api = settings.telegram_api.rstrip("/")
         # httpx logs every request at INFO, with its URL, and the URL holds the bot token: whoever
         # reads the log could run the bot. Its warnings still come through.

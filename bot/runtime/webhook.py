@@ -10,7 +10,8 @@ when several workers share one address. The answer to a button tap rides in that
 Telegram carries out).
 
 GET /health answers 200 with the database reachable and this worker's role (the outbox "sender" or
-a "standby"), 503 when the database cannot be reached.
+a "standby"), 503 when the database cannot be reached, or when a polling worker has been failing to
+get updates for a while (a wrong token, Telegram out of reach: "updates": "failing …").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import hmac
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -33,6 +35,26 @@ log = logging.getLogger(__name__)
 Feed = Callable[[dict[str, Any]], Awaitable[dict[str, Any] | None]]
 Health = Callable[[], Awaitable[dict[str, str]]]  # {"database": "reachable"|"unreachable", "role": …}
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts as secret_token
+
+
+class Refusals:
+    """Refused requests are logged, but not a line each: someone hammering the address would fill the
+    disk. The first is logged at once, then one line a minute says how many more there were."""
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self.clock = clock
+        self._last: float | None = None
+        self._quiet = 0
+
+    def refused(self, why: str, remote: str | None) -> None:
+        now = self.clock()
+        if self._last is not None and now - self._last < self.every:
+            self._quiet += 1
+            return
+        more = f" ({self._quiet} more refused since the last line)" if self._quiet else ""
+        log.warning("Webhook request from %s refused: %s%s", remote, why, more)
+        self._last, self._quiet = now, 0
 
 
 class NotKept(Exception):
@@ -53,17 +75,22 @@ def webhook_config(settings: Settings) -> tuple[str, str]:
 
 
 class WebhookServer:
-    def __init__(self, host: str, port: int, secret: str, feed: Feed, health: Health | None = None) -> None:
+    def __init__(
+        self, host: str, port: int, secret: str, feed: Feed | None, health: Health | None = None
+    ) -> None:
+        """`feed` None: only GET /health (a polling worker's, on HOTLINE_HEALTH_PORT)."""
         self.host = host
         self.port = port
         self._secret = secret.encode()
         self._feed = feed
         self._check = health
         self._runner: web.AppRunner | None = None
+        self.refusals = Refusals()
 
     async def start(self) -> None:
         app = web.Application()
-        app.router.add_post(WEBHOOK_PATH, self._update)
+        if self._feed is not None:
+            app.router.add_post(WEBHOOK_PATH, self._update)
         app.router.add_get(HEALTH_PATH, self._health)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=5.0)
         await runner.setup()
@@ -92,7 +119,7 @@ class WebhookServer:
         except Exception:
             log.exception("The health check failed")
             found = {"database": "unreachable"}
-        up = found.get("database") == "reachable"
+        up = found.get("database") == "reachable" and not found.get("updates", "").startswith("failing")
         return web.json_response(
             {"status": "ok" if up else "unavailable", **found}, status=200 if up else 503
         )
@@ -100,15 +127,16 @@ class WebhookServer:
     async def _update(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, self._secret):
-            log.warning("Webhook request from %s refused: wrong or missing secret", request.remote)
+            self.refusals.refused("wrong or missing secret", request.remote)
             return web.Response(status=403, text="forbidden")
         try:
             update = json.loads(await request.read())
         except (ValueError, RecursionError):  # not JSON, or nested past what any update is
-            log.warning("Webhook request from %s refused: not an update's JSON", request.remote)
+            self.refusals.refused("not an update's JSON", request.remote)
             return web.Response(status=400, text="not JSON")
         if not isinstance(update, dict):
             return web.Response(status=400, text="not an update")
+        assert self._feed is not None
         try:
             call = await self._feed(update)
         except NotKept as exc:

@@ -19,22 +19,30 @@ from typing import cast
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.actions import Action, EditMessage, SendLocation, SendMessage
+from bot.core.actions import Action, DeleteMessages, EditMessage, SendLocation, SendMessage
 from bot.core.contact import ContactPref
 from bot.i18n import N_, Catalogs, Translator
 from bot.services import sos as sos_alerts
-from bot.services.cards import card_keyboard, card_text, sos_keyboard, sos_text
+from bot.services.cards import card_keyboard, card_text, sos_keyboard, sos_text, typed, within_limit
+from bot.services.cases import link_message
 from bot.services.outbox import enqueue
-from storage.models import CaseMessage, Citizen, OutboxMessage, Report, SosAlert
+from storage.models import Citizen, OutboxMessage, Report, SosAlert
 
 log = logging.getLogger(__name__)
 PRIORITY = {"P1": 1, "P2": 2, "P3": 3}
 PIN_EVERY = timedelta(minutes=5)  # a moving live location posts a new pin at most this often
 SOS_PRIORITY = 0  # an SOS and what follows it (its pin) go before everything else in the group
 # The outbox kinds of alerts (composed by AlertComposer); none of them is ever given up
-KINDS = ("card", "card_edit", "pin", "relay_in", "sos", "sos_repeat", "sos_edit", "escalation", "erased")
-# the group messages an officer may reply to, to answer the citizen
-CASE_MESSAGES = ("card", "pin", "relay_in", "sos", "sos_repeat", "erased")
+KINDS = (
+    "card", "card_edit", "pin", "relay_in", "sos", "sos_repeat", "sos_edit", "escalation", "erased",
+    "scrub", "relay_failed",
+)  # fmt: skip
+# The messages of a case, kept (storage.models.CaseMessage) so that an officer's reply to any of them
+# reaches the citizen, and what they quote is taken back when the citizen erases their data
+MESSAGE_KINDS = {
+    "card": "card", "pin": "pin", "relay_in": "personal", "sos": "personal", "sos_repeat": "personal",
+    "escalation": "personal", "erased": "plain", "relay_failed": "plain",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +212,21 @@ class AlertComposer:
             return SendLocation(row.chat_id, report.latitude, report.longitude, reply_to=target)
         if row.kind == "relay_in":
             head = t(N_("💬 {reference} writes:"), reference=report.reference)
-            return SendMessage(row.chat_id, f"{head}\n{row.payload.get('text', '')}", reply_to=card)
+            return SendMessage(row.chat_id, f"{head}\n{typed(row.payload.get('text'))}", reply_to=card)
         if row.kind == "erased":
             return SendMessage(row.chat_id, erased_text(report, t), reply_to=card)
+        if row.kind == "scrub":
+            message = int(row.payload.get("message") or 0)
+            if row.payload.get("delete"):
+                return DeleteMessages(row.chat_id, (message,))
+            return EditMessage(
+                row.chat_id, message, t(N_("🗑 {reference}: erased."), reference=report.reference)
+            )
+        if row.kind == "relay_failed":
+            reason = row.payload.get("reason") or ""
+            text = t(N_("⚠️ A message to {reference} could not be delivered: {reason}"),
+                     reference=report.reference, reason=reason)  # fmt: skip
+            return SendMessage(row.chat_id, text, reply_to=card)
         if alert is None:
             return None
         nth = await _nth(session, alert)
@@ -223,26 +243,46 @@ class AlertComposer:
                 return None  # acknowledged in the meantime: no more noise
             head = t(N_("🆘 Not acknowledged yet! Please acknowledge or take this case."))
             if row.kind == "sos_repeat":
-                text = f"{head}\n\n{sos_text(report, alert, pref, t, nth)}"
+                text = within_limit(f"{head}\n\n{sos_text(report, alert, pref, t, nth)}")
                 return SendMessage(
                     row.chat_id, text, sos_keyboard(report, alert, t), reply_to=alert.message_id
                 )
-            text = f"{head}\n\n{card_text(report, pref, t, state)}"
+            text = within_limit(f"{head}\n\n{card_text(report, pref, t, state)}")
             return SendMessage(row.chat_id, text, sos_keyboard(report, alert, t))
         log.warning("no composer for outbox kind %s", row.kind)
         return None
 
     async def on_sent(self, session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
-        if message_id is None or row.report_id is None or row.chat_id != self.config.officer_chat_id:
+        if message_id is None or row.report_id is None or row.kind not in KINDS:
             return
-        if row.kind == "card":
-            await session.execute(_CARD_POSTED, {"report": row.report_id, "message_id": message_id})
-        sos = row.payload.get("sos") if row.kind in ("card", "sos", "sos_repeat") else None
-        if sos:  # a repeat keeps the SOS's own message (the one acknowledged, edited); it moves the clock
-            posted = None if row.kind == "sos_repeat" else message_id
-            await session.execute(_SOS_POSTED, {"sos": sos, "message_id": posted, "at": row.sent_at})
-        if row.kind in CASE_MESSAGES:
-            session.add(CaseMessage(chat_id=row.chat_id, message_id=message_id, report_id=row.report_id))
+        if row.chat_id == self.config.officer_chat_id:
+            if row.kind == "card":
+                await session.execute(_CARD_POSTED, {"report": row.report_id, "message_id": message_id})
+            sos = row.payload.get("sos") if row.kind in ("card", "sos", "sos_repeat") else None
+            if sos:  # a repeat keeps the SOS's own message (the one acknowledged, edited); it moves the clock
+                posted = None if row.kind == "sos_repeat" else message_id
+                await session.execute(_SOS_POSTED, {"sos": sos, "message_id": posted, "at": row.sent_at})
+        kind = MESSAGE_KINDS.get(row.kind)
+        if kind is not None:  # officers may reply to it; what it quotes is taken back on an erasure
+            await link_message(session, row.chat_id, message_id, row.report_id, kind)
+
+    async def on_failed(self, session: AsyncSession, row: OutboxMessage, error: str, now: datetime) -> None:
+        """A message an officer sent to a citizen was given up (blocked, refused): the group is told,
+        in reply to the card, instead of the officer believing it arrived."""
+        group = self.config.officer_chat_id
+        if row.kind != "relay_out" or row.report_id is None or group is None:
+            return
+        t = self.catalogs[self.config.officer_language]
+        blocked = error.startswith(("403", "blocked"))
+        reason = (
+            t(N_("they blocked the bot."))
+            if blocked
+            else t(N_("Telegram refused it ({error})."), error=error)
+        )
+        await enqueue(
+            session, chat_id=group, kind="relay_failed", payload={"reason": reason}, priority=2,
+            report_id=row.report_id, now=now,
+        )  # fmt: skip
 
 
 async def _nth(session: AsyncSession, alert: SosAlert) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.core.actions import InlineButton, InlineKeyboard
@@ -13,6 +14,11 @@ from bot.validators import province_by_code
 from storage.models import Report, ReportEvent, SosAlert
 
 MARKERS = {"P1": "🔴", "P2": "🟠", "P3": "🟢"}
+# Marks that reorder text on the reader's screen (a name could flip the line it is on) and line
+# breaks (a place could draw fake "Passport:" lines on the card): what citizens type loses both
+# wherever an officer reads it.
+_BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
 STATUSES = {
     "new": N_("new"),
     "acknowledged": N_("acknowledged"),
@@ -25,6 +31,14 @@ STATUSES = {
 }
 OPEN_STATUSES = ("new", "acknowledged", "in_progress", "awaiting_documents", "scheduled")
 LANGUAGE_NAMES = {"id": N_("Indonesian"), "en": N_("English")}
+
+
+def typed(text: str | None) -> str:
+    """What a citizen typed, as one line an officer can trust: no bidirectional marks, each run of
+    line breaks shown as " ↵ "."""
+    if not text:
+        return ""
+    return _BREAKS.sub(" ↵ ", text.translate(_BIDI)).strip()
 
 
 def answer(question: str, value: str | None, t: Translator) -> str:
@@ -54,7 +68,7 @@ def where(report: Report, t: Translator) -> str:
     if report.city:
         parts.append(answer("location", report.city, t))
     if report.place:
-        parts.append(report.place)
+        parts.append(typed(report.place))
     if report.latitude is not None and report.longitude is not None:
         parts.append(f"{report.latitude:.5f}, {report.longitude:.5f}")
     return " — ".join(parts) or t(N_("not known yet"))
@@ -81,9 +95,9 @@ def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = 
     lines = [head]
     if report.sos and not report.submitted:
         lines.append(t(N_("Emergency: the form is not finished yet.")))
-    name = report.full_name or t(N_("name not given"))
+    name = typed(report.full_name) or t(N_("name not given"))
     if report.profile_name:
-        name += f" (Telegram: {report.profile_name})"
+        name += f" (Telegram: {typed(report.profile_name)})"
     lines.append(f"👤 {name}")
     lines.append(f"📍 {where(report, t)}")
     link = map_link(report)
@@ -107,10 +121,27 @@ def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = 
     if report.assigned_name:
         lines.append(t(N_("📥 Taken by {officer}"), officer=report.assigned_name))
     if report.tags:
-        lines.append("🏷 " + ", ".join(report.tags))
+        lines.append("🏷 " + tag_list(report.tags, t))
     if report.erased_at is not None:
         lines.append(t(N_("🗑 Personal data erased {when}"), when=t.datetime(report.erased_at)))
-    return "\n".join(lines)
+    return within_limit("\n".join(lines))
+
+
+TAGS_SHOWN = 12  # a card shows this many of a case's tags, then how many more (/case shows them all)
+MESSAGE_LIMIT = 4096  # Telegram's, in characters
+
+
+def tag_list(tags: Sequence[str], t: Translator) -> str:
+    shown = ", ".join(tags[:TAGS_SHOWN])
+    if len(tags) > TAGS_SHOWN:
+        shown += " " + t(N_("and {n} more"), n=t.number(len(tags) - TAGS_SHOWN))
+    return shown
+
+
+def within_limit(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """A message Telegram takes: cut at the limit, with "…" (an edit past it fails, and the card
+    would freeze as it was)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def card_keyboard(report: Report, t: Translator, sos: SosState = NO_SOS) -> InlineKeyboard:
@@ -129,7 +160,7 @@ def sos_text(report: Report, alert: SosAlert, contact_pref: str, t: Translator, 
     head = t(N_("🆘 SOS from {reference}"), reference=report.reference)
     if nth > 1:
         head += " · " + t(N_("SOS number {n} of this case"), n=t.number(nth))
-    name = report.full_name or report.profile_name or t(N_("name not given"))
+    name = typed(report.full_name or report.profile_name) or t(N_("name not given"))
     lines = [head, f"👤 {name}", f"📍 {where(report, t)}"]
     link = map_link(report)
     if link:
@@ -144,7 +175,7 @@ def sos_text(report: Report, alert: SosAlert, contact_pref: str, t: Translator, 
         lines.append(t(N_("✋ Acknowledged {when}"), when=t.datetime(alert.acknowledged_at)))
     if report.erased_at is not None:
         lines.append(t(N_("🗑 Personal data erased {when}"), when=t.datetime(report.erased_at)))
-    return "\n".join(lines)
+    return within_limit("\n".join(lines))
 
 
 def sos_keyboard(report: Report, alert: SosAlert, t: Translator) -> InlineKeyboard:
@@ -162,14 +193,14 @@ def details_text(report: Report, t: Translator, alike: Sequence[Report] = ()) ->
     other cases with the same NIK, passport or phone number (found by their lookup hashes)."""
     province = province_by_code(report.home_province or "")
     rows = [
-        (N_("Name"), report.full_name),
+        (N_("Name"), typed(report.full_name)),
         (N_("Date of birth"), t.date(report.birth_date) if report.birth_date else None),
         (N_("NIK"), report.nik),
         (N_("Passport number"), report.passport_number),
         (N_("Home province"), province.name if province else None),
         (N_("HP/WA number"), report.phone),
-        (N_("Family contact"), report.family_contact),
-        (N_("Anything else"), report.notes),
+        (N_("Family contact"), typed(report.family_contact)),
+        (N_("Anything else"), typed(report.notes)),
     ]
     lines = [f"📄 {report.reference}"]
     lines += [f"{t(label)}: {value if value not in (None, '') else '—'}" for label, value in rows]
@@ -183,6 +214,6 @@ def trail_text(events: list[ReportEvent], t: Translator) -> str:
     lines = [t(N_("History:"))]
     for event in events[-15:]:
         who = event.actor
-        extra = event.detail.get("text") or event.detail.get("status") or event.detail.get("tag") or ""
+        extra = typed(event.detail.get("text")) or event.detail.get("status") or event.detail.get("tag") or ""
         lines.append(f"• {t.datetime(event.at)} · {who} · {event.kind}" + (f" · {extra}" if extra else ""))
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services import sos
 from bot.services.cards import OPEN_STATUSES, STATUSES
-from storage.models import Report, ReportEvent, SosAlert
+from storage.models import CaseMessage, Report, ReportEvent, SosAlert
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
 
@@ -101,3 +101,16 @@ class Cases:
         order = case((Report.sos.is_(True), 0), else_=1)
         result = await self.session.execute(query.order_by(order, Report.priority, Report.id).limit(limit))
         return list(result.scalars())
+
+
+async def link_message(
+    session: AsyncSession, chat_id: int, message_id: int, report_id: int, kind: str
+) -> None:
+    """A message the bot posted about a case (services.alerts MESSAGE_KINDS: card, pin, personal,
+    plain): an officer's reply to it reaches the citizen; what it quotes is taken back on erasure."""
+    await session.merge(CaseMessage(chat_id=chat_id, message_id=message_id, report_id=report_id, kind=kind))
+
+
+async def case_messages(session: AsyncSession, report_id: int) -> list[CaseMessage]:
+    query = select(CaseMessage).where(CaseMessage.report_id == report_id).order_by(CaseMessage.message_id)
+    return list(await session.scalars(query))

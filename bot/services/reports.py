@@ -12,11 +12,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.contact import ContactPref
-from bot.services.outbox.queue import FAILED, HELD, PENDING
+from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
 from storage.encrypted import session_keyring
-from storage.models import Citizen, Conversation, OutboxMessage, Report, ReportEvent
+from storage.models import CaseMessage, Citizen, Conversation, OutboxMessage, Report, ReportEvent
 from storage.repositories import reports_of
 
 PERSONAL = (
@@ -123,7 +123,7 @@ class Reports:
                 event.detail = {**kept, "erased": True}
         rows = await self.session.scalars(select(OutboxMessage).where(OutboxMessage.report_id == report.id))
         for row in rows:
-            if not row.payload:
+            if not any(key in row.payload for key in QUOTES):  # an alert's ids: it goes as it is
                 continue
             row.payload = {}
             if row.status in (PENDING, HELD):
@@ -131,7 +131,23 @@ class Reports:
         drafts = await self.session.scalars(select(Conversation).where(Conversation.report_id == report.id))
         for draft in drafts:
             draft.step, draft.data, draft.report_id = "new", {}, None
+        await self.take_back(report)
         self.log(report, actor, kind)
+
+    async def take_back(self, report: Report) -> None:
+        """What the bot posted quoting the citizen (details, their messages, SOS messages, pins) is
+        taken back from the officers' chats: texts edited to say they were erased (possible at any
+        age), pins deleted (under 48 hours; past that only a group admin can). The card is edited by
+        the alerts as the case changes."""
+        messages = await self.session.scalars(select(CaseMessage).where(CaseMessage.report_id == report.id))
+        for message in messages:
+            if message.kind in ("card", "plain") or message.message_id == report.card_message_id:
+                continue
+            payload = {"message": message.message_id, "delete": message.kind == "pin"}
+            await enqueue(
+                self.session, chat_id=message.chat_id, kind="scrub", payload=payload, priority=4,
+                report_id=report.id, now=self.now,
+            )  # fmt: skip
 
 
 def lookup_values(text: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import pty
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -79,3 +80,46 @@ def test_xlsx_is_not_written_to_a_terminal(db_url: str, tmp_path: Path) -> None:
     assert result.returncode == 2
     message = result.stderr.decode().strip()
     assert len(message.splitlines()) == 1 and "--out" in message
+
+
+def test_the_file_is_new_private_and_never_written_through_a_link(db_url: str, tmp_path: Path) -> None:
+    """NIKs and phones go to a file only its owner reads (0600); an existing name, a link, or a file
+    someone planted is refused (nothing written); --force replaces the name, never the link's target."""
+    out = tmp_path / "cases.csv"
+    made = hotline(db_url, "--format", "csv", "--out", str(out), cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+    planted = tmp_path / "planted.csv"
+    planted.write_text("someone else's file\n")
+    planted.chmod(0o666)
+    refused = hotline(db_url, "--format", "csv", "--out", str(planted), cwd=tmp_path)
+    assert refused.returncode == 2
+    assert refused.stderr.decode().strip() == (
+        f"{planted} exists already (a file or a link): choose another name, or give --force to replace it."
+    )
+    assert planted.read_text() == "someone else's file\n"
+
+    target = tmp_path / "target.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert hotline(db_url, "--format", "csv", "--out", str(link), cwd=tmp_path).returncode == 2
+    forced = hotline(db_url, "--format", "csv", "--out", str(link), "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    assert target.read_text() == "keep me\n"  # the link's target untouched
+    assert not link.is_symlink() and stat.S_IMODE(link.stat().st_mode) == 0o600
+    assert "PNH-000001" in link.read_text("utf-8-sig")
+
+
+def test_the_database_and_its_folder_are_private(tmp_path: Path) -> None:
+    folder = tmp_path / "var"
+    url = f"sqlite+aiosqlite:///{folder}/hotline.db"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
+    env.update(PYTHONPATH=str(ROOT), HOTLINE_DATABASE_URL=url)
+    done = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=tmp_path,
+                          capture_output=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in ("hotline.db", "hotline.key"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name

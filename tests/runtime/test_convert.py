@@ -107,6 +107,7 @@ CASES: dict[str, tuple[dict[str, Any], Incoming | None]] = {
             chat_type="supergroup",
             text="I take it",
             reply_to_message_id=5,
+            reply_to_bot=True,
             thread_id=12,
         ),
     ),

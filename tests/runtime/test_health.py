@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import aiohttp
+from collections.abc import Callable
 
+import aiohttp
+import pytest
+
+from bot.config import Settings
+from bot.runtime import lifecycle, polling
 from bot.runtime.webhook import WebhookServer
 from bot.services.leader import Leadership
 from storage.crypto import Keyring, new_key, parse_keys
 from storage.db import make_engine
+from tests.e2e.conftest import free_port
+from tests.runtime.conftest import Serve
 
 
 async def nothing(update: dict[str, object]) -> None:
@@ -36,3 +43,31 @@ async def test_a_database_that_does_not_answer_makes_the_worker_unhealthy() -> N
     finally:
         await server.stop()
         await engine.dispose()
+
+
+async def test_a_refused_token_keeps_polling_and_health_says_so(
+    serve: Serve, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """getUpdates answered 401 (the token revoked, then a new one put in place at BotFather's side):
+    the worker does not stay up deaf. It keeps asking, /health says it is failing (503), and once
+    Telegram takes the token again the updates come and /health is well."""
+    monkeypatch.setattr(polling, "UNAUTHORIZED_PAUSE", 0.3)
+    monkeypatch.setattr(lifecycle, "FAILING_SECONDS", 0.0)
+    port = free_port()
+    settings = make_settings().model_copy(update={"health_port": port})
+    served = await serve(settings)
+    emu = served.emu
+    emu.inject_fault("getUpdates", count=8, code=401, description="Unauthorized")
+    health = f"http://127.0.0.1:{port}/health"
+    async with aiohttp.ClientSession() as http:
+        await emu.wait_for(lambda: emu.faults_injected["getUpdates:error:401"] >= 2, timeout=10)
+        async with http.get(health) as answer:
+            assert answer.status == 503
+            assert "401" in (await answer.json())["updates"]
+        await emu.wait_for(lambda: emu.faults_injected["getUpdates:error:401"] == 8, timeout=15)
+        siti = emu.user(1001, first_name="Siti", language_code="en")
+        await emu.send_command(siti, "start")
+        await emu.wait_for_bot_message(1001, contains="Do you agree to continue?", timeout=15)
+        async with http.get(health) as answer:
+            assert answer.status == 200 and (await answer.json())["updates"] == "receiving"
+    assert not served.task.done()  # up all along

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import aiohttp
+import pytest
 
 from bot.config import Settings
 from tests.runtime.conftest import SECRET, Serve, start_and_agree
@@ -142,3 +144,25 @@ async def test_an_update_is_answered_only_once_its_replies_are_sent(
         async with http.post(url(served.settings, "/webhook"), json=update, headers=headers) as answer:
             assert answer.status == 200  # the same update again (a retry): answered, not handled twice
     assert len(emu.bot_messages(CHAT)) == answered
+
+
+async def test_refusals_are_logged_sparingly_and_a_deep_body_is_a_400(
+    serve: Serve, make_settings: Callable[..., Settings], caplog: pytest.LogCaptureFixture
+) -> None:
+    """600 forged requests make a line or two in the log, not 600; a body nested 50,000 deep is
+    refused (400), not a 500."""
+    served = await serve(make_settings(webhook=True))
+    hook = url(served.settings, "/webhook")
+    caplog.set_level(logging.WARNING, logger="bot.runtime.webhook")
+    deep = "[" * 50_000 + "]" * 50_000
+    async with aiohttp.ClientSession() as http:
+        for _ in range(600):
+            async with http.post(
+                hook, json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+            ) as answer:
+                assert answer.status == 403
+        right = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+        async with http.post(hook, data=deep.encode(), headers=right) as answer:
+            assert answer.status == 400
+    lines = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert 1 <= len(lines) <= 2

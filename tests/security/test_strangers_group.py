@@ -60,3 +60,19 @@ async def test_staff_commands_and_buttons_do_nothing_in_a_strangers_group(desk: 
     # the same staff member, in a private chat with the bot: it works
     await emu.send_command(staff, "case", args="1")
     await emu.wait_for_bot_message(STAFF, contains="PNH-000001", timeout=10)
+
+
+async def test_forged_case_numbers_from_an_officer_are_answered_not_crashed(desk: Running) -> None:
+    """A case number past what a database holds, or written in other digits: the tap is answered
+    ("no longer active"), nothing fails."""
+    emu = desk.emu
+    phone = Phone(emu, 5702, "en", desk.hotline.catalogs)
+    await phone.skipping_report("yes", "An embassy officer will read your report and contact you here.")
+    card = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    budi = emu.user(OFFICER, first_name="Budi")
+    forged = ("o:det:1234567890123456789012345", "o:ack:²", "o:take:٣", "o:det:99999999999999999999")
+    queries = [await emu.press(budi, GROUP, card.message_id, data, force=True) for data in forged]
+    wanted = {q["id"] for q in queries}
+    await emu.wait_for(lambda: wanted <= {a["callback_query_id"] for a in emu.callback_answers}, timeout=10)
+    texts = {a.get("text") for a in emu.callback_answers if a["callback_query_id"] in wanted}
+    assert texts == {"This button is no longer active."}

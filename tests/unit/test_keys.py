@@ -205,3 +205,18 @@ async def test_rotating_hotline_data_key(tmp_path: Path, monkeypatch: pytest.Mon
     assert not Path(str(key_file_for(url))).exists()  # HOTLINE_DATA_KEY set: no key file is made
     with pytest.raises(DataKeyError):
         await read_back(url, Keyring(parse_keys(first), "HOTLINE_DATA_KEY"))
+
+
+def test_a_missing_key_file_is_refused_before_anything_is_made(tmp_path: Path) -> None:
+    """The database holds data, the key file is gone (a restore without it): refuse, say so, make
+    nothing: no new key file, and no "back it up now" for a key that reads nothing."""
+    url = f"sqlite+aiosqlite:///{tmp_path}/hotline.db"
+    assert hotline("db", "upgrade", cwd=tmp_path, env=env_for(url)).returncode == 0
+    key = tmp_path / "hotline.key"
+    key.unlink()
+    result = hotline("db", "upgrade", cwd=tmp_path, env=env_for(url))
+    assert result.returncode == 2
+    said = result.stderr.strip()
+    assert said.startswith(f"The key file {key} is missing") and "Nothing was changed" in said
+    assert "back it up" not in said and "Traceback" not in said and len(said.splitlines()) == 1
+    assert not key.exists()

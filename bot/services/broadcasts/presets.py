@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.actions import InlineButton, InlineKeyboard
+from bot.core.callbacks import record_id
 from bot.i18n import N_, Translator
 
 ANSWER_PREFIX = "ba"
@@ -63,6 +64,7 @@ def keyboard(code: str, broadcast_id: int | None, t: Translator) -> InlineKeyboa
 def parse_answer(data: str) -> tuple[int, str] | None:
     """(broadcast id, option) of a citizen's press, or None when the data is not one."""
     parts = data.split(":")
-    if len(parts) != 3 or parts[0] != ANSWER_PREFIX or not parts[1].isdigit() or not parts[2]:
+    number = record_id(parts[1]) if len(parts) == 3 else None
+    if number is None or parts[0] != ANSWER_PREFIX or not parts[2]:
         return None
-    return int(parts[1]), parts[2]
+    return number, parts[2]

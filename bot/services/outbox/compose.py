@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,3 +38,9 @@ card's message id on its report. `row` is the row as it was claimed, not attache
 (status "sent", sent_at and message_id set on it to match what is stored): read it, do not change
 it, since changes to it are not stored. It must not commit. If it raises, the row is still marked sent
 (in a unit of work of its own) and the error logged."""
+
+
+OnFailed = Callable[[AsyncSession, OutboxMessage, str, datetime], Awaitable[None]]
+"""Called with (session, row, error, now) in the unit of work that marks a row failed for good (refused,
+blocked, out of attempts), e.g. to tell officers that their answer did not arrive. It may enqueue
+rows; it must not commit. If it raises, the row is still marked failed and the error logged."""

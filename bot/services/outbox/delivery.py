@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.actions import Action
 from bot.core.port import BotPort, DeliveryError
 from bot.services.outbox import store
-from bot.services.outbox.compose import Composer, OnSent
+from bot.services.outbox.compose import Composer, OnFailed, OnSent
 from bot.services.outbox.queue import DROPPED
 from storage.models import OutboxMessage
 
@@ -53,6 +53,7 @@ class Delivery:
         max_attempts: int,
         stats: Counter[str],
         persistent: Collection[str] = (),
+        on_failed: OnFailed | None = None,
     ) -> None:
         self._sessions = sessions
         self._port = port
@@ -63,6 +64,7 @@ class Delivery:
         self._max_attempts = max_attempts
         self._stats = stats
         self._persistent = frozenset(persistent)
+        self._on_failed = on_failed
 
     async def send(self, row_id: int, chat_id: int) -> Outcome:
         try:
@@ -160,6 +162,12 @@ class Delivery:
             log.warning("Outbox row %d to chat %d failed: %s", row_id, chat_id, error)
             if exc.is_blocked and chat_id > 0:
                 self._stats["failed"] += await store.citizen_blocked(session, row, now, exc.description)
+            if self._on_failed is not None:
+                try:
+                    async with session.begin_nested():
+                        await self._on_failed(session, row, error, now)
+                except Exception:
+                    log.exception("Outbox row %d failed, and telling of it failed too", row_id)
         return Outcome(requested=True)
 
 

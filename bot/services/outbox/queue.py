@@ -21,7 +21,11 @@ FAILED = "failed"  # final: refused by Telegram, out of attempts, or dropped (se
 
 DROPPED = "dropped"  # the error of a failed row whose composer found nothing to send any more
 BLOCKED = "blocked"  # the error prefix of rows given up because the citizen blocked the bot (403)
-NOT_TO_CITIZENS = ("escalation", "broadcast_progress")  # private-chat kinds for supervisors and staff
+NOT_TO_CITIZENS = (
+    "escalation",
+    "broadcast_progress",
+    "scrub",
+)  # private-chat kinds for supervisors and staff
 QUEUED = "outbox_queued"  # session.info: enqueue added a row in this unit of work
 
 

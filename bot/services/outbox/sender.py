@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.port import BotPort
 from bot.services.outbox import store
-from bot.services.outbox.compose import Composer, OnSent, PayloadComposer
+from bot.services.outbox.compose import Composer, OnFailed, OnSent, PayloadComposer
 from bot.services.outbox.delivery import Delivery, Outcome
 from bot.services.outbox.pacing import ChatPacer, TokenBucket
 
@@ -54,6 +54,7 @@ class Sender:
         concurrency: int = 16,
         max_attempts: int = 20,
         persistent: Collection[str] = (),
+        on_failed: OnFailed | None = None,
         recover_after: float = 0.0,
     ) -> None:
         self._sessions = sessions
@@ -69,6 +70,7 @@ class Sender:
             max_attempts,
             self.stats,
             persistent,
+            on_failed,
         )
         self._clock = clock
         self._timer = timer

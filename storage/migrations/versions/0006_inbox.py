@@ -1,4 +1,4 @@
-"""inbox: every update received is stored until it is handled
+"""inbox: every update received is stored until it is handled; the kind of each case message
 
 Revision ID: 0006
 Revises: 0005
@@ -28,9 +28,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbox_received_at'), ['received_at'], unique=False)
+    with op.batch_alter_table('case_messages', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('kind', sa.String(length=12), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('case_messages', schema=None) as batch_op:
+        batch_op.drop_column('kind')
     with op.batch_alter_table('inbox', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbox_received_at'))
     op.drop_table('inbox')
