@@ -40,6 +40,7 @@ from bot.flow.model import (
     SetLanguage,
     State,
     Submit,
+    unsent_replies,
 )
 from bot.flow.reading import PROBLEMS, read
 from bot.flow.steps import BY_ID, FREE_TEXT, Question, next_question, option_label
@@ -80,9 +81,10 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
     if inp.kind is Kind.LIVE_LOCATION:
         return moved(state, inp)
     if any(state.data.get(mark) for mark in NOT_ON_SCREEN):  # text cannot answer a question not on screen
+        waiting = unsent_replies(state.data)
         state = state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
-        if inp.kind is not Kind.LOCATION:
-            return Outcome(*ask(state, ctx, t))
+        if inp.kind is not Kind.LOCATION:  # the answer that never went, else the open question
+            return Outcome(state, list[Output](waiting)) if waiting else Outcome(*ask(state, ctx, t))
     if state.step in ("new", "declined"):
         return restart(state, ctx, t)
     if inp.kind is Kind.LOCATION and inp.location is not None:
@@ -115,8 +117,9 @@ def alarmed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
 
 def advance_text(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
     if any(state.data.get(mark) for mark in NOT_ON_SCREEN):  # see advance: the question is not on screen
+        waiting = unsent_replies(state.data)
         state = state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
-        return Outcome(*ask(state, ctx, t))
+        return Outcome(state, list[Output](waiting)) if waiting else Outcome(*ask(state, ctx, t))
     return typed(state, text.strip(), ctx, t)
 
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from bot.core.actions import InlineKeyboard, Markup
+from bot.core.actions import InlineKeyboard, Markup, SendMessage
+from bot.core.serialize import from_payload, to_payload
 
 # Draft marks that the open question is not on the citizen's screen: "_wiped" (they deleted the chat)
-# and "_unsent" (the bot's answer was stored but not sent: a crash, Telegram failing). Until it is
-# asked again, typed text is not read as an answer to it (flow.engine).
+# and "_unsent" (the bot's answer was stored but not sent: a crash, Telegram failing; it holds that
+# answer, as `unsent_replies` reads it). Until it is shown, typed text is not read as an answer.
 WIPED, UNSENT = "_wiped", "_unsent"
 NOT_ON_SCREEN = (WIPED, UNSENT)
 
@@ -148,3 +149,26 @@ class Outcome:
     state: State
     out: list[Output] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
+
+
+def kept_replies(replies: list[Reply]) -> list[dict[str, Any]]:
+    """Replies as the draft keeps them until they are sent (UNSENT): JSON values."""
+    return [
+        {"send": to_payload(SendMessage(0, r.text, r.markup, r.protect)), "question": r.question}
+        for r in replies
+    ]
+
+
+def unsent_replies(data: dict[str, Any]) -> list[Reply]:
+    """The replies the draft keeps as not sent yet (see kept_replies); [] when none or unreadable."""
+    found: list[Reply] = []
+    kept = data.get(UNSENT)
+    for item in kept if isinstance(kept, list) else []:
+        try:
+            action = from_payload(item["send"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if isinstance(action, SendMessage):
+            markup = action.markup
+            found.append(Reply(action.text, markup, bool(item.get("question")), action.protect_content))
+    return found

@@ -38,9 +38,11 @@ from bot.flow.model import (
     State,
     Submit,
     Wipe,
+    kept_replies,
+    unsent_replies,
 )
 from bot.handlers.languages import their_language
-from bot.i18n import N_, Catalogs, pick_language
+from bot.i18n import N_, Catalogs, Translator, pick_language
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -162,7 +164,7 @@ class CitizenHandler:
             if not row.data.get(UNSENT):
                 return Handled(None)
             message_ids = row.message_ids
-            outcome = Outcome(*ask(without_marks(state), ctx, self.catalogs[lang]))
+            outcome = resent(state, ctx, self.catalogs[lang])
         else:
             outcome = advance(state, inp, ctx, self.catalogs)
         if not all(isinstance(e, OF_THE_CITIZEN) for e in outcome.effects):
@@ -209,8 +211,8 @@ class CitizenHandler:
             reference, status = (linked.reference, linked.status) if linked else (None, None)
             searching = await sos_alerts.searching(session, linked.id if linked else None, now)
             ctx = self._context(now, reference, status, ahead, searching)
-            if again:  # handled before, its answer never went (see _plainly): the question again
-                outcome = Outcome(*ask(without_marks(state), ctx, self.catalogs[state.lang]))
+            if again:  # handled before, its answer never went (see _plainly): that answer again
+                outcome = resent(state, ctx, self.catalogs[state.lang])
             else:
                 outcome = advance(state, inp, ctx, self.catalogs)
             reports = Reports(session, self.mission.prefix, now)
@@ -399,13 +401,23 @@ def unsent(outcome: Outcome) -> dict[str, Any]:
     """The draft to store with this outcome: marked UNSENT while it has an answer to send, until the
     answer has gone (write_back takes the mark off). A crash or Telegram failing in between leaves
     it: a replay of the update, or the next message, asks the open question again."""
-    if any(isinstance(o, Reply) for o in outcome.out):
-        return {**outcome.state.data, UNSENT: True}
+    replies = [o for o in outcome.out if isinstance(o, Reply)]
+    if replies:
+        return {**outcome.state.data, UNSENT: kept_replies(replies)}
     return outcome.state.data
 
 
 def without_marks(state: State) -> State:
     return state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
+
+
+def resent(state: State, ctx: Context, t: Translator) -> Outcome:
+    """An update handled before whose answer never went (a crash, Telegram failing): that answer,
+    as it was kept; else the open question."""
+    waiting = unsent_replies(state.data)
+    if waiting:
+        return Outcome(without_marks(state), list(waiting))
+    return Outcome(*ask(without_marks(state), ctx, t))
 
 
 PATIENCE = (0.5, 2.0)  # a reply that fails for a moment (a 5xx, a dropped connection) is tried again
