@@ -5,7 +5,7 @@ BABEL := $(VENV)/bin/pybabel
 # Most tests wait on the network (the emulator, a bot process), so four at a time even on 2 CPUs.
 PYTEST_FLAGS ?= -n 4
 
-.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench wheel-check
+.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench wheel-check lock
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -58,6 +58,15 @@ wheel-check: install
 	rm -rf build dist .wheel-venv
 	$(PY) -m pip wheel --no-deps --quiet --wheel-dir dist .
 	python3 -m venv .wheel-venv
-	.wheel-venv/bin/pip install --quiet dist/hotline-*.whl
+	.wheel-venv/bin/pip install --quiet --require-hashes -r requirements.lock
+	.wheel-venv/bin/pip install --quiet --no-deps dist/hotline-*.whl
 	cd /tmp && $(CURDIR)/.wheel-venv/bin/python $(CURDIR)/.ci/wheel_check.py
 	rm -rf .wheel-venv build
+
+# requirements.lock: the exact versions and hashes a production install takes (docs/deployment.md),
+# made again from pyproject.toml after its dependencies change
+lock:
+	python3 -m venv .lock-venv && .lock-venv/bin/pip install --quiet pip-tools
+	.lock-venv/bin/pip-compile --quiet --generate-hashes --strip-extras --no-emit-index-url \
+		--no-emit-find-links --output-file requirements.lock pyproject.toml
+	rm -rf .lock-venv
