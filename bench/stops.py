@@ -28,7 +28,6 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -39,8 +38,9 @@ from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.crypto import Keyring, new_key, parse_keys
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
-from storage.models import Citizen, Conversation, Report, ReportEvent
+from storage.models import ReportEvent
 from tests.support.proxy import Proxy
+from tests.support.sent import sent_reports
 
 WRITERS = range(7300, 7306)  # citizens with a sent report, writing bursts
 BURST = 6  # messages each writer sends at once, each round
@@ -77,19 +77,7 @@ async def seed_writers(url: str) -> None:
     engine = engine_for(url)
     try:
         await upgrade(engine)
-        now = datetime.now(UTC)
-        async with make_sessionmaker(engine)() as session, session.begin():
-            for n, user in enumerate(WRITERS, start=1):
-                citizen = Citizen(telegram_user_id=user, chat_id=user, language="id", consent_at=now,
-                                  contact_pref="any", created_at=now)  # fmt: skip
-                session.add(citizen)
-                await session.flush()
-                report = Report(reference=f"PNH-{n:06d}", citizen_id=citizen.id, language="id",
-                                submitted=True, created_at=now, updated_at=now)  # fmt: skip
-                session.add(report)
-                await session.flush()
-                session.add(Conversation(chat_id=user, step="done", data={}, report_id=report.id,
-                                         message_ids={"ids": []}))  # fmt: skip
+        await sent_reports(make_sessionmaker(engine), WRITERS, "id")
     finally:
         await engine.dispose()
 

@@ -21,6 +21,7 @@ from bot.flow.asking import (
     sent_text,
     show,
     sos_alert,
+    with_sos,
 )
 from bot.flow.model import (
     NOT_ON_SCREEN,
@@ -372,7 +373,7 @@ def answered(
 def summary_choice(state: State, choice: str, ctx: Context, t: Translator) -> Outcome:
     if choice == "send":
         done = state.with_(step="done", submitted=True)
-        new_state, out = drop_reply_keyboard(done, [Reply(sent_text(state, t))], t)
+        new_state, out = drop_reply_keyboard(done, [Reply(sent_text(state, t), with_sos(t))], t)
         return Outcome(new_state, [*out, hide_offer(t)], [Submit()])
     if choice == "change":
         return Outcome(*ask(state.with_(step="change"), ctx, t))

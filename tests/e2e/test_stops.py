@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -16,9 +15,10 @@ from bot.config import Settings
 from bot.emulator import Emulator
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
-from storage.models import Citizen, Conversation, Report, ReportEvent
+from storage.models import ReportEvent
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.test_restart import bot_process, started
+from tests.support.sent import sent_reports
 
 THANKS = "Your message is added to your report"
 WELCOME = "Do you agree to continue?"
@@ -30,18 +30,7 @@ async def sent_report(settings: Settings, user_id: int) -> None:
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
-        now = datetime.now(UTC)
-        async with make_sessionmaker(engine)() as session, session.begin():
-            citizen = Citizen(telegram_user_id=user_id, chat_id=user_id, language="en", consent_at=now,
-                              contact_pref="any", created_at=now)  # fmt: skip
-            session.add(citizen)
-            await session.flush()
-            report = Report(reference="PNH-000001", citizen_id=citizen.id, language="en", submitted=True,
-                            created_at=now, updated_at=now)  # fmt: skip
-            session.add(report)
-            await session.flush()
-            session.add(Conversation(chat_id=user_id, step="done", data={}, report_id=report.id,
-                                     message_ids={"ids": []}))  # fmt: skip
+        await sent_reports(make_sessionmaker(engine), [user_id], "en")
     finally:
         await engine.dispose()
 
@@ -54,6 +43,15 @@ async def citizen_messages(settings: Settings) -> list[str]:
             return sorted(str(e.detail.get("text")) for e in events)
     finally:
         await engine.dispose()
+
+
+async def until_stored(settings: Settings, texts: list[str], seconds: float = 60.0) -> None:
+    """Wait until every one of these messages has reached its case."""
+    for _ in range(int(seconds * 4)):
+        if len(await citizen_messages(settings)) >= len(texts):
+            return
+        await asyncio.sleep(0.25)
+    raise AssertionError(f"only {len(await citizen_messages(settings))} of {len(texts)} messages stored")
 
 
 def answered(emu: Emulator, chat_id: int, text: str) -> int:
@@ -80,10 +78,13 @@ async def test_a_flood_cut_by_kill_9_is_all_handled_after_the_restart(
     calls = len(emu.calls)
     with bot_process(settings, "polling", **SLOW) as proc:
         await started(emu, proc, calls)
-        await emu.wait_for(lambda: answered(emu, 7101, THANKS) >= 10, timeout=60, what="every message")
+        await until_stored(settings, texts)
+        await emu.wait_for(lambda: answered(emu, 7101, THANKS) >= 10, timeout=30, what="every answer")
         await asyncio.sleep(1.0)
-    assert answered(emu, 7101, THANKS) == 10  # each answered once
     assert await citizen_messages(settings) == sorted(texts)  # each reached the case once
+    # each answered once; one more if the kill came between Telegram taking an answer and the bot
+    # recording it (the answer is sent again at the restart: the window docs/threat-model.md names)
+    assert 10 <= answered(emu, 7101, THANKS) <= 11
 
 
 async def test_sigterm_keeps_what_it_could_not_finish(emu: Emulator, tmp_path: Path, framework: str) -> None:
@@ -103,10 +104,11 @@ async def test_sigterm_keeps_what_it_could_not_finish(emu: Emulator, tmp_path: P
     calls = len(emu.calls)
     with bot_process(settings, "polling", **SLOW) as proc:
         await started(emu, proc, calls)
-        await emu.wait_for(lambda: answered(emu, 7102, THANKS) >= 20, timeout=60, what="every line")
+        await until_stored(settings, texts)
+        await emu.wait_for(lambda: answered(emu, 7102, THANKS) >= 20, timeout=30, what="every answer")
         await asyncio.sleep(1.0)
-    assert answered(emu, 7102, THANKS) == 20
     assert await citizen_messages(settings) == texts
+    assert 20 <= answered(emu, 7102, THANKS) <= 21  # at most one cut between sending and recording
 
 
 async def test_answers_stuck_behind_a_slow_telegram_come_after_kill_9(

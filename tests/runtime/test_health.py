@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
+from bot.emulator import Emulator
 from bot.runtime import lifecycle, polling
 from bot.runtime.webhook import WebhookServer
 from bot.services.leader import Leadership
@@ -46,7 +47,7 @@ async def test_a_database_that_does_not_answer_makes_the_worker_unhealthy() -> N
 
 
 async def test_a_refused_token_keeps_polling_and_health_says_so(
-    serve: Serve, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
+    emu: Emulator, serve: Serve, make_settings: Callable[..., Settings], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """getUpdates answered 401 (the token revoked, then a new one put in place at BotFather's side):
     the worker does not stay up deaf. It keeps asking, /health says it is failing (503), and once
@@ -55,9 +56,8 @@ async def test_a_refused_token_keeps_polling_and_health_says_so(
     monkeypatch.setattr(lifecycle, "FAILING_SECONDS", 0.0)
     port = free_port()
     settings = make_settings().model_copy(update={"health_port": port})
+    emu.inject_fault("getUpdates", count=8, code=401, description="Unauthorized")  # from the first ask
     served = await serve(settings)
-    emu = served.emu
-    emu.inject_fault("getUpdates", count=8, code=401, description="Unauthorized")
     health = f"http://127.0.0.1:{port}/health"
     async with aiohttp.ClientSession() as http:
         await emu.wait_for(lambda: emu.faults_injected["getUpdates:error:401"] >= 2, timeout=10)
