@@ -66,6 +66,11 @@ _PENDING = (
 )
 
 
+# The same, locking the row it finds (PostgreSQL): a pending edit counted on to show this change must
+# not be claimed and composed by the sender before this change commits (it would show the state
+# before it, and no other edit would follow). The sender's claim skips locked rows until then.
+_PENDING_LOCKED = _PENDING.with_for_update()
+
 _REPORTS = cast(Table, Report.__table__)
 # Built once, in Core (the report is not read): every card posted runs it
 _CARD_POSTED = (
@@ -100,10 +105,14 @@ class Alerts:
         )  # fmt: skip
 
     async def _pending(
-        self, report: Report, kind: str, statuses: tuple[str, ...] = ("pending", "sending")
+        self,
+        report: Report,
+        kind: str,
+        statuses: tuple[str, ...] = ("pending", "sending"),
+        lock: bool = False,
     ) -> bool:
         params = {"report": report.id, "kind": kind, "statuses": list(statuses)}
-        found = await self.session.execute(_PENDING, params)
+        found = await self.session.execute(_PENDING_LOCKED if lock else _PENDING, params)
         return found.first() is not None
 
     async def _has_card(self, report: Report) -> bool:
@@ -137,7 +146,9 @@ class Alerts:
         """The card says something new: one pending edit is enough, it renders the newest state."""
         if report.card_message_id is None and await self._pending(report, "card"):
             return  # the card is not posted yet; it will show the newest state when it is
-        if not await self._pending(report, "card_edit", ("pending",)):  # one being sent shows an older state
+        if not await self._pending(
+            report, "card_edit", ("pending",), lock=True
+        ):  # one being sent shows an older state
             await self._add("card_edit", report, 4)
 
     async def located(self, report: Report) -> None:

@@ -71,6 +71,17 @@ async def events(desk: Running, kind: str) -> list[ReportEvent]:
         return list(await session.scalars(select(ReportEvent).where(ReportEvent.kind == kind)))
 
 
+async def recorded(desk: Running, count: int) -> None:
+    """Wait until the bot has recorded `count` SOS alerts as posted (shortly after the group shows them)."""
+    for _ in range(100):
+        async with desk.hotline.sessions() as session:
+            alerts = list(await session.scalars(select(SosAlert)))
+        if sum(1 for a in alerts if a.message_id is not None and a.alerted_at is not None) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"fewer than {count} SOS alerts recorded as posted")
+
+
 async def press_in_group(desk: Running, message: TranscriptEntry, data: str, user: int = OFFICER) -> None:
     emu = desk.emu
     await emu.press(emu.user(user, first_name="Budi"), GROUP, message.message_id, data)
@@ -140,6 +151,7 @@ async def test_every_sos_is_a_new_message_until_that_sos_is_acknowledged(desk: R
     assert "SOS number 3" in (third.text or "")
 
     # nobody acknowledges this one: it repeats, in reply to itself, then reaches the supervisor
+    await recorded(desk, 3)  # the watch counts from the moment the bot recorded the SOS as posted
     assert await hotline.watch_once() == 0  # not yet
     clock.advance(REPEAT + 1)
     assert await hotline.watch_once() == 1
