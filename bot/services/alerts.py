@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action, DeleteMessages, EditMessage, SendLocation, SendMessage
@@ -72,6 +72,20 @@ _PENDING = (
 _PENDING_LOCKED = _PENDING.with_for_update()
 
 _REPORTS = cast(Table, Report.__table__)
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+# Whether the case's card is posted or on its way, in one statement: its posting (the row marked sent
+# and the report given the card's id) commits as one, so one statement sees both or neither. (The
+# report in hand may have been read before that commit, on PostgreSQL: its card id would say "none".)
+_HAS_CARD = select(
+    or_(
+        exists().where(_REPORTS.c.id == bindparam("report"), _REPORTS.c.card_message_id.is_not(None)),
+        exists().where(
+            _OUTBOX.c.report_id == bindparam("report"),
+            _OUTBOX.c.kind == "card",
+            _OUTBOX.c.status.in_(("pending", "sending")),
+        ),
+    )
+)
 # Built once, in Core (the report is not read): every card posted runs it
 _CARD_POSTED = (
     update(_REPORTS)
@@ -117,7 +131,9 @@ class Alerts:
 
     async def _has_card(self, report: Report) -> bool:
         """Posted, or on its way."""
-        return report.card_message_id is not None or await self._pending(report, "card")
+        if report.card_message_id is not None:
+            return True
+        return bool(await self.session.scalar(_HAS_CARD, {"report": report.id}))
 
     async def raised(self, report: Report) -> None:
         """A sent report: post its card, or update the card it has."""
