@@ -31,8 +31,8 @@ test-pg: install compile
 	$(PY) -m pytest $(PYTEST_FLAGS)
 
 lint: install
-	$(VENV)/bin/ruff check bot storage tests bench
-	$(VENV)/bin/ruff format --check bot storage tests bench
+	$(VENV)/bin/ruff check bot storage emulator tests bench
+	$(VENV)/bin/ruff format --check bot storage emulator tests bench
 
 typecheck: install
 	$(VENV)/bin/mypy

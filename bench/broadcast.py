@@ -30,8 +30,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from bot.services.broadcasts import Filters, Plan, launch
+from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from tests.broadcasts.seed import Person, seed

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator import Call, Emulator, EmuUser, TranscriptEntry
+from emulator import Call, Emulator, EmuUser, TranscriptEntry
 
 STEP_TIMEOUT = 120.0  # a step not answered within this is a failure, and that citizen stops
 PROFILE = re.compile(r"Telegram: Warga (\d+)\)")

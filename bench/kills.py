@@ -36,9 +36,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bench.processes import ROOT, bot_env
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from bot.flow.model import UNSENT
 from bot.services.broadcasts import Filters, Plan, launch
+from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Conversation, Report

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from bench.processes import ROOT, bot_env
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
+from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.crypto import Keyring, new_key, parse_keys
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade

@@ -36,7 +36,7 @@ from sqlalchemy import delete, func, inspect, select
 
 from bench.citizens import REPORT, SOS, Citizen, Figures, Step, Watcher, echo_script, thinker
 from bench.processes import bot_env, cpu_seconds, peak_memory_mb, process
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
+from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Base, Report

@@ -237,8 +237,8 @@ async def run(settings: Settings, webhook: bool) -> int:
 
 
 async def emulator(host: str, port: int, token: str, limits: bool) -> int:
-    from bot.emulator import Limits
-    from bot.emulator.server import serve
+    from emulator import Limits
+    from emulator.server import serve
 
     with contextlib.suppress(asyncio.CancelledError):
         await serve(host, port, token, Limits(enabled=limits))

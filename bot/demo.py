@@ -16,8 +16,8 @@ from typing import Any
 
 from bot.app import Hotline
 from bot.config import load_settings
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from bot.runtime import make_runtime
+from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 
 CITIZEN_ID = 700001

@@ -14,8 +14,8 @@ import pytest
 
 from bot.app import Hotline
 from bot.config import Settings, load_settings
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits
 from bot.runtime import make_runtime
+from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 from tests.support.databases import database_url
 

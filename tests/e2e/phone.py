@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator import Emulator, TranscriptEntry
 from bot.i18n import Catalogs
+from emulator import Emulator, TranscriptEntry
 
 WAIT = 10.0
 SAFETY_QUESTION = "How are you now? Choose all that fit, then tap «Done»."

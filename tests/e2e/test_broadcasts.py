@@ -18,9 +18,9 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
-from bot.emulator import Emulator, Limits, TranscriptEntry
 from bot.i18n import Catalogs
 from bot.services.broadcasts import Filters, Plan, launch
+from emulator import Emulator, Limits, TranscriptEntry
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import BroadcastDraft, BroadcastRecipient, OutboxMessage

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.models import Report
 from tests.e2e.conftest import Running, e2e_settings, running
 from tests.e2e.phone import SAFETY_QUESTION, Phone

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Emulator
 from bot.flow.asking import HIDE_OFFER
+from emulator import Emulator
 from storage.models import Conversation, Report
 from tests.e2e.conftest import Clock, Running, e2e_settings, running
 from tests.e2e.phone import SAFETY_QUESTION, Phone

@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Emulator
 from bot.runtime.base import SECRET_HEADER
+from emulator import Emulator
 from storage.models import ReportEvent
 from tests.e2e.conftest import SECRET, Running, officer_desk
 from tests.e2e.phone import Phone

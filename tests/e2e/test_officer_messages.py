@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.models import OutboxMessage
 from tests.e2e.conftest import Running, running
 from tests.e2e.phone import Phone

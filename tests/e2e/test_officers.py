@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.emulator import Emulator, TranscriptEntry
 from bot.services.outbox import SENDING
+from emulator import Emulator, TranscriptEntry
 from storage.models import CaseMessage, OutboxMessage, Report, ReportEvent
 from tests.e2e.conftest import Running, e2e_settings, running
 from tests.e2e.phone import SAFETY_QUESTION, Phone

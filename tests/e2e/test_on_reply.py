@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.actions import SendMessage
-from bot.emulator import Emulator
 from bot.services.broadcasts import Filters, Plan, launch
 from bot.services.outbox import enqueue
+from emulator import Emulator
 from storage.models import Citizen, OutboxMessage
 from tests.e2e.conftest import Running, officer_desk
 from tests.e2e.phone import Phone

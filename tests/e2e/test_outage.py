@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from tests.e2e.conftest import Running, e2e_settings, running
 from tests.e2e.phone import Phone
 from tests.scale.conftest import postgres_only

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.i18n import Catalogs
+from emulator import Emulator
 from storage.db import make_engine, make_sessionmaker
 from storage.models import Conversation, Report
 from tests.e2e.conftest import e2e_settings

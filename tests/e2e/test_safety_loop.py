@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Emulator, TranscriptEntry
 from bot.flow.asking import HIDE_OFFER, TRANSFER_WARNING
 from bot.services.broadcasts import Filters, Plan, launch
+from emulator import Emulator, TranscriptEntry
 from storage.models import Citizen, OutboxMessage, Report, ReportEvent, SosAlert
 from tests.e2e.conftest import Clock, Running, officer_desk
 from tests.e2e.phone import SAFETY_QUESTION, Phone

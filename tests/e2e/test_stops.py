@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import ReportEvent

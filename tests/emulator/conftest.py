@@ -16,7 +16,7 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.emulator import Emulator, Limits
+from emulator import Emulator, Limits
 
 SPEC_PATH = Path(os.environ.get("TELEGRAM_BOT_API_SPEC", "/work/shared/data/telegram-bot-api.json"))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import Emulator
+from emulator import Emulator
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import DEFAULT_TOKEN, Emulator, EmulatorClient, Limits, serve
-from bot.emulator.client import EmulatorError
+from emulator import DEFAULT_TOKEN, Emulator, EmulatorClient, Limits, serve
+from emulator.client import EmulatorError
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -20,8 +20,8 @@ from aiogram.exceptions import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.emulator import Emulator, Limits
-from bot.emulator.errors import NOT_MODIFIED
+from emulator import Emulator, Limits
+from emulator.errors import NOT_MODIFIED
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import Emulator, Limits
+from emulator import Emulator, Limits
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -19,8 +19,8 @@ from telegram import (
     ReplyParameters,
 )
 
-from bot.emulator import Emulator
-from bot.emulator.media import TINY_PNG
+from emulator import Emulator
+from emulator.media import TINY_PNG
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.emulator import Emulator
+from emulator import Emulator
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.emulator import Emulator
-from bot.emulator.media import TINY_PNG
-from bot.emulator.spec import METHODS
+from emulator import Emulator
+from emulator.media import TINY_PNG
+from emulator.spec import METHODS
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from tests.emulator.conftest import RawApi
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)

@@ -13,8 +13,8 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramConflictError
 from aiohttp import web
 
-from bot.emulator import Emulator
-from bot.emulator.errors import WEBHOOK_CONFLICT
+from emulator import Emulator
+from emulator.errors import WEBHOOK_CONFLICT
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

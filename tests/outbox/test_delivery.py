@@ -18,9 +18,9 @@ from bot.app import Hotline, utc_now
 from bot.config import load_settings
 from bot.core.actions import SendMessage
 from bot.core.port import BotPort
-from bot.emulator import DEFAULT_TOKEN, Emulator, EmuUser, Limits
 from bot.runtime import build_runtime
 from bot.services.outbox import FAILED, SENT, Sender, enqueue
+from emulator import DEFAULT_TOKEN, Emulator, EmuUser, Limits
 from storage.migrate import upgrade
 from storage.models import Citizen, OutboxMessage
 from tests.support.databases import database_url

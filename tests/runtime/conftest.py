@@ -16,9 +16,9 @@ from bot.app import Hotline
 from bot.config import Settings, load_settings
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
-from bot.emulator import DEFAULT_TOKEN, Emulator, EmuUser, Limits, TranscriptEntry
 from bot.i18n import Catalogs
 from bot.runtime import Runtime, build_runtime, make_runtime
+from emulator import DEFAULT_TOKEN, Emulator, EmuUser, Limits, TranscriptEntry
 from storage.migrate import upgrade
 from tests.support.databases import database_url
 from tests.support.inbox import MemoryInbox

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.emulator import Emulator, EmuUser
+from emulator import Emulator, EmuUser
 from tests.runtime.conftest import Serve
 
 CHAT = 1001

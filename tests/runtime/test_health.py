@@ -8,10 +8,10 @@ import aiohttp
 import pytest
 
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.runtime import lifecycle, polling
 from bot.runtime.webhook import WebhookServer
 from bot.services.leader import Leadership
+from emulator import Emulator
 from storage.crypto import Keyring, new_key, parse_keys
 from storage.db import make_engine
 from tests.e2e.conftest import free_port

@@ -14,9 +14,9 @@ import pytest
 
 from bot.app import Hotline
 from bot.config import Settings, SettingsError
-from bot.emulator import Emulator
 from bot.runtime import build_runtime, make_runtime
 from bot.runtime.lifecycle import serve as serve_runtime
+from emulator import Emulator
 from tests.runtime.conftest import Serve, free_port
 
 ROOT = Path(__file__).resolve().parents[2]

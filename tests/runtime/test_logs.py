@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.crypto import new_key
 from tests.e2e.conftest import SECRET, e2e_settings, running
 from tests.e2e.phone import PHONE_QUESTION, SAFETY_QUESTION, Phone

@@ -21,8 +21,8 @@ from bot.core.actions import (
     SendMessage,
 )
 from bot.core.port import DeliveryError
-from bot.emulator import Emulator, EmuUser, TranscriptEntry
 from bot.runtime import Runtime
+from emulator import Emulator, EmuUser, TranscriptEntry
 
 pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conftest.py)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from bot.app import Hotline
 from bot.config import Settings
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.migrate import upgrade
 from tests.runtime.conftest import Serve
 

@@ -32,9 +32,9 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import select
 
-from bot.emulator import DEFAULT_TOKEN, Emulator, Limits, TranscriptEntry
 from bot.i18n import Catalogs
 from bot.services.broadcasts import Filters, Plan, launch
+from emulator import DEFAULT_TOKEN, Emulator, Limits, TranscriptEntry
 from storage.crypto import Keyring, new_key, parse_keys
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade

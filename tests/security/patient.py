@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import contextlib
 
-from bot.emulator import Emulator, EmuUser
 from bot.flow.asking import SKIP
 from bot.flow.steps import QUESTIONS
+from emulator import Emulator, EmuUser
 
 
 def the_path(name: str) -> list[tuple[str, str]]:

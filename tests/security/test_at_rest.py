@@ -20,8 +20,8 @@ from alembic import command
 from sqlalchemy import select, text
 
 from bot.cli import render_cases
-from bot.emulator import Emulator
 from bot.services.reports import find_reports
+from emulator import Emulator
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import alembic_config, upgrade
 from storage.models import OutboxMessage, Report, ReportEvent

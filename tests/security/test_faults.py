@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from bot.app import Hotline
 from bot.config import Settings
-from bot.emulator import Emulator
 from bot.runtime import build_runtime
 from bot.runtime.lifecycle import serve
+from emulator import Emulator
 from storage.migrate import upgrade
 from storage.models import Report
 from tests.e2e.conftest import e2e_settings

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import Settings
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.models import Citizen, Conversation, Report
 from tests.e2e.conftest import SECRET, e2e_settings, running
 from tests.e2e.phone import Phone

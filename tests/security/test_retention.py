@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.emulator import Emulator
 from bot.services.drafts import expire_drafts
 from bot.services.retention import erase_expired
+from emulator import Emulator
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import Citizen, Conversation, OutboxMessage, Report, ReportEvent

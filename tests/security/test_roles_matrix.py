@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator, EmuUser, TranscriptEntry
 from bot.handlers import officer, staff
 from bot.runtime.commands import COMMANDS as MENU
 from bot.services.broadcasts import Filters, Plan, launch
 from bot.services.broadcasts.presets import ANSWER_PREFIX
+from emulator import Emulator, EmuUser, TranscriptEntry
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from tests.broadcasts.seed import Person, seed

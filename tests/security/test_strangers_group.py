@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.emulator import Emulator
+from emulator import Emulator
 from storage.models import Report
 from tests.e2e.conftest import Running, running
 from tests.e2e.phone import Phone

@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.spec import Params
-from bot.emulator.state import EmulatorState
+from emulator.spec import Params
+from emulator.state import EmulatorState
 
 
 @dataclass(slots=True)

@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from bot.emulator.faults import Fault, Storm
-from bot.emulator.models import webhook_info
-from bot.emulator.state import Call, EmulatorState, TranscriptEntry
+from emulator.faults import Fault, Storm
+from emulator.models import webhook_info
+from emulator.state import Call, EmulatorState, TranscriptEntry
 
 POLL_INTERVAL = 0.01
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.emulator.state import EmuUser
+from emulator.state import EmuUser
 
 UserLike = EmuUser | dict[str, Any] | int
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.emulator import methods_chat, methods_edit, methods_send, methods_updates
-from bot.emulator.context import Handler
+from emulator import methods_chat, methods_edit, methods_send, methods_updates
+from emulator.context import Handler
 
 HANDLERS: dict[str, Handler] = {
     "getMe": methods_chat.get_me,

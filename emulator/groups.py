@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from bot.emulator import models
-from bot.emulator.messages import enqueue
-from bot.emulator.state import Chat, EmulatorState, EmuUser
+from emulator import models
+from emulator.messages import enqueue
+from emulator.state import Chat, EmulatorState, EmuUser
 
 
 def set_blocked(st: EmulatorState, chat: Chat, user: EmuUser, blocked: bool) -> None:

@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.emulator.errors import too_many_requests
+from emulator.errors import too_many_requests
 
 PRIVATE_BURST = 3.0  # a private chat tolerates a short burst before the 1/s average applies
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from bot.emulator.state import (
+from emulator.state import (
     BOT_FIRST_NAME,
     BOT_USERNAME,
     Chat,

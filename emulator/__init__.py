@@ -1,10 +1,10 @@
 """A local Telegram Bot API emulator for tests, demos and benchmarks (loopback only)."""
 
-from bot.emulator.client import EmulatorClient
-from bot.emulator.errors import ApiError
-from bot.emulator.limits import Limits
-from bot.emulator.server import DEFAULT_TOKEN, Emulator, serve
-from bot.emulator.state import Call, EmuUser, TranscriptEntry
+from emulator.client import EmulatorClient
+from emulator.errors import ApiError
+from emulator.limits import Limits
+from emulator.server import DEFAULT_TOKEN, Emulator, serve
+from emulator.state import Call, EmuUser, TranscriptEntry
 
 __all__ = [
     "DEFAULT_TOKEN",

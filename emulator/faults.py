@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.emulator.errors import ApiError, default_description
+from emulator.errors import ApiError, default_description
 
 FAULT_KINDS = ("error", "hang", "drop")
 

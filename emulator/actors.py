@@ -6,12 +6,12 @@ import copy
 import re
 from typing import Any
 
-from bot.emulator import models
-from bot.emulator.groups import set_blocked
-from bot.emulator.markup import has_callback
-from bot.emulator.media import TINY_PNG, image_size
-from bot.emulator.messages import Draft, enqueue, mark_edited, new_file, store
-from bot.emulator.state import BOT_USERNAME, CallbackRecord, Chat, EmulatorState, EmuUser, TranscriptEntry
+from emulator import models
+from emulator.groups import set_blocked
+from emulator.markup import has_callback
+from emulator.media import TINY_PNG, image_size
+from emulator.messages import Draft, enqueue, mark_edited, new_file, store
+from emulator.state import BOT_USERNAME, CallbackRecord, Chat, EmulatorState, EmuUser, TranscriptEntry
 
 _COMMAND_RE = re.compile(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?")
 _ADMINS = ("administrator", "creator")

@@ -9,12 +9,12 @@ from typing import Any
 
 from aiohttp import BodyPartReader, hdrs, web
 
-from bot.emulator.context import CallContext
-from bot.emulator.errors import ApiError, ClientGone, bad_request
-from bot.emulator.faults import Fault
-from bot.emulator.methods import HANDLERS
-from bot.emulator.spec import Params, UploadedFile, canonical_name, decode
-from bot.emulator.state import NO_ANSWER, PROCESSING, Call, EmulatorState
+from emulator.context import CallContext
+from emulator.errors import ApiError, ClientGone, bad_request
+from emulator.faults import Fault
+from emulator.methods import HANDLERS
+from emulator.spec import Params, UploadedFile, canonical_name, decode
+from emulator.state import NO_ANSWER, PROCESSING, Call, EmulatorState
 
 MAX_BODY = 64 * 1024 * 1024
 _TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]+")

@@ -8,11 +8,11 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.emulator import models
-from bot.emulator.context import CallContext
-from bot.emulator.errors import POLL_CONFLICT, WEBHOOK_CONFLICT, ApiError, ClientGone, bad_request
-from bot.emulator.spec import Params
-from bot.emulator.state import EmulatorState, WebhookConfig
+from emulator import models
+from emulator.context import CallContext
+from emulator.errors import POLL_CONFLICT, WEBHOOK_CONFLICT, ApiError, ClientGone, bad_request
+from emulator.spec import Params
+from emulator.state import EmulatorState, WebhookConfig
 
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _CHECK_CLIENT_EVERY = 0.25

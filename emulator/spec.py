@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.emulator.errors import ApiError, bad_request, missing_parameter
+from emulator.errors import ApiError, bad_request, missing_parameter
 
 _TABLE = """
 getMe

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator.context import CallContext
-from bot.emulator.errors import BLOCKED, NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request, forbidden
-from bot.emulator.formatting import render
-from bot.emulator.markup import check_markup, is_inline
-from bot.emulator.messages import mark_edited, set_inline_markup
-from bot.emulator.methods_send import MAX_TEXT
-from bot.emulator.spec import Params
-from bot.emulator.state import Chat, EmulatorState, TranscriptEntry
+from emulator.context import CallContext
+from emulator.errors import BLOCKED, NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request, forbidden
+from emulator.formatting import render
+from emulator.markup import check_markup, is_inline
+from emulator.messages import mark_edited, set_inline_markup
+from emulator.methods_send import MAX_TEXT
+from emulator.spec import Params
+from emulator.state import Chat, EmulatorState, TranscriptEntry
 
 DELETE_WINDOW = 48 * 3600
 

@@ -8,9 +8,9 @@ import mimetypes
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.emulator import models
-from bot.emulator.markup import is_inline
-from bot.emulator.state import Chat, EmulatorState, EmuUser, StoredFile, TranscriptEntry
+from emulator import models
+from emulator.markup import is_inline
+from emulator.state import Chat, EmulatorState, EmuUser, StoredFile, TranscriptEntry
 
 
 @dataclass(slots=True)

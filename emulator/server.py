@@ -6,14 +6,14 @@ import asyncio
 
 from aiohttp import web
 
-from bot.emulator.actors import UserActions
-from bot.emulator.control import add_control_routes
-from bot.emulator.groups import ChatActions
-from bot.emulator.http_api import MAX_BODY, BotApi
-from bot.emulator.limits import Limits
-from bot.emulator.observe import Inspection
-from bot.emulator.state import EmulatorState
-from bot.emulator.webhook import WebhookSender
+from emulator.actors import UserActions
+from emulator.control import add_control_routes
+from emulator.groups import ChatActions
+from emulator.http_api import MAX_BODY, BotApi
+from emulator.limits import Limits
+from emulator.observe import Inspection
+from emulator.state import EmulatorState
+from emulator.webhook import WebhookSender
 
 DEFAULT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 

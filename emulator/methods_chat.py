@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.emulator import models
-from bot.emulator.context import CallContext
-from bot.emulator.errors import bad_request
+from emulator import models
+from emulator.context import CallContext
+from emulator.errors import bad_request
 
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE_RE = re.compile(r"[a-z]{2}")

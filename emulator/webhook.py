@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import aiohttp
 
-from bot.emulator.state import EmulatorState
-from bot.emulator.updates import PendingUpdate
+from emulator.state import EmulatorState
+from emulator.updates import PendingUpdate
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 FIRST_BACKOFF = 0.1

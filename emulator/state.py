@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from bot.emulator.errors import bad_request
-from bot.emulator.faults import FaultBook
-from bot.emulator.limits import Limits, RateLimiter
-from bot.emulator.updates import UpdateQueue
+from emulator.errors import bad_request
+from emulator.faults import FaultBook
+from emulator.limits import Limits, RateLimiter
+from emulator.updates import UpdateQueue
 
 BOT_FIRST_NAME = "Hotline"
 BOT_USERNAME = "hotline_test_bot"

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.emulator.errors import ApiError
-from bot.emulator.state import EmuUser, TranscriptEntry
+from emulator.errors import ApiError
+from emulator.state import EmuUser, TranscriptEntry
 
 if TYPE_CHECKING:
-    from bot.emulator.server import Emulator
+    from emulator.server import Emulator
 
 Body = dict[str, Any]
 Route = Callable[["Emulator", Body], Awaitable[Any]]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.emulator import models
-from bot.emulator.context import CallContext
-from bot.emulator.errors import BLOCKED, CANT_INITIATE, ApiError, bad_request, forbidden
-from bot.emulator.formatting import render
-from bot.emulator.markup import check_markup
-from bot.emulator.media import image_size
-from bot.emulator.messages import Draft, new_file, store
-from bot.emulator.spec import Params, UploadedFile
-from bot.emulator.state import Chat, EmulatorState, StoredFile, TranscriptEntry
+from emulator import models
+from emulator.context import CallContext
+from emulator.errors import BLOCKED, CANT_INITIATE, ApiError, bad_request, forbidden
+from emulator.formatting import render
+from emulator.markup import check_markup
+from emulator.media import image_size
+from emulator.messages import Draft, new_file, store
+from emulator.spec import Params, UploadedFile
+from emulator.state import Chat, EmulatorState, StoredFile, TranscriptEntry
 
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
