@@ -24,8 +24,10 @@ from bot.core.port import BotPort
 from bot.flow.commands import is_sos
 from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler, Mission
-from bot.handlers.officer import Desk, OfficerHandler
-from bot.handlers.staff import StaffDesk, StaffHandler
+from bot.handlers.officer import OfficerHandler
+from bot.handlers.officer_desk import OfficerDesk
+from bot.handlers.staff import StaffHandler
+from bot.handlers.staff_desk import StaffDesk
 from bot.i18n import Catalogs
 from bot.keys import keyring_for
 from bot.services.admission import Admission
@@ -33,10 +35,13 @@ from bot.services.alerts import KINDS as ALERT_KINDS
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
 from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
+from bot.services.broadcasts.drafting import Broadcasting
+from bot.services.casework import Casework
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
 from bot.services.leader import BROADCASTS, OUTBOX, SPENT, Leadership
 from bot.services.outbox import Composer, Sender, SharedRatePort
+from bot.services.people import People
 from bot.services.phone import remember_sent_row
 from bot.services.retention import keep_erasing
 from bot.services.roles import Roles
@@ -114,19 +119,23 @@ class Hotline:
             settings.supervisor_ids,
             settings.member_cache_seconds,
         )
-        desk = Desk(
-            self.sessions, self.catalogs, self.alert_settings, roles, settings.reference_prefix,
-            settings.mission_name, clock, self.wake,
+        self.people = People(self.sessions)
+        self.casework = Casework(
+            self.sessions, settings.reference_prefix, clock, self.alert_settings, self.catalogs,
+            settings.mission_name, self.wake,
         )  # fmt: skip
-        self.officers = OfficerHandler(desk)
+        self.broadcasting = Broadcasting(self.sessions, clock, settings.zone, self.wake, self.wake_broadcasts)
+        self.officers = OfficerHandler(
+            OfficerDesk(self.casework, self.people, self.catalogs, self.alert_settings, roles, clock)
+        )
         self.broadcasts = BroadcastWorker(self.sessions, clock, self.wake, time.monotonic)
         self.staff = StaffHandler(
             StaffDesk(
-                self.sessions, self.catalogs, roles, settings.officer_language, settings.mission_name,
-                settings.zone, clock, self.wake, self.wake_broadcasts,
+                self.broadcasting, self.people, self.catalogs, roles, settings.officer_language,
+                settings.mission_name, settings.zone, clock,
             )
         )  # fmt: skip
-        self.answers = BroadcastAnswers(self.sessions, self.catalogs, clock)
+        self.answers = BroadcastAnswers(self.broadcasting, self.people, self.catalogs)
         self.holds = ChatHolds(engine)
         self.locks = ChatLocks(self.holds)
         self.flood = FloodGate(settings.flood_limit, settings.flood_window_seconds)

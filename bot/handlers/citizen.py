@@ -41,11 +41,11 @@ from bot.flow.model import (
     kept_replies,
     unsent_replies,
 )
-from bot.handlers.languages import their_language
 from bot.i18n import N_, Catalogs, Translator, pick_language
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
+from bot.services.people import People
 from bot.services.phone import deletable, with_ids
 from bot.services.reports import Reports
 from bot.services.seen import marked_seen, seen_before
@@ -233,7 +233,7 @@ class CitizenHandler:
 
     async def slow_notice(self, inp: Incoming, port: BotPort) -> None:
         """The one notice of a flood (services.flood): everything will be read, a little slower."""
-        t = self.catalogs[await their_language(self.sessions, inp)]
+        t = self.catalogs[await People(self.sessions).language(inp.user_id, inp.language_code)]
         text = t(N_("You are writing very fast. I read every message in turn: please wait a moment."))
         message_id = await port.perform(SendMessage(inp.chat_id, text))
         if message_id is not None:

@@ -10,54 +10,20 @@ Callback data (never a label):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import AnswerCallback, SendDocument, SendMessage
 from bot.core.callbacks import record_id
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
-from bot.handlers.languages import their_language
-from bot.handlers.staff_compose import Composing
-from bot.i18n import N_, Catalogs, Translator
-from bot.services.broadcasts import queue_progress, stop
-from bot.services.broadcasts.report import (
-    answers_csv,
-    list_keyboard,
-    list_text,
-    recent,
-    report_keyboard,
-    report_text,
-)
-from bot.services.roles import Roles
-from storage.models import Broadcast, BroadcastDraft
+from bot.handlers.staff_compose import STALE, Composing
+from bot.handlers.staff_desk import StaffDesk
+from bot.i18n import N_
+from bot.services.broadcasts.drafting import Stopped
+from bot.services.broadcasts.report import list_keyboard, list_text
 
 log = logging.getLogger(__name__)
 COMMANDS = frozenset({"broadcast", "broadcasts"})
 PREFIX = "bc:"
-
-
-@dataclass(frozen=True, slots=True)
-class StaffDesk:
-    """What every staff action needs, built once in the Hotline."""
-
-    sessions: async_sessionmaker[AsyncSession]
-    catalogs: Catalogs
-    roles: Roles
-    language: str  # the officer language: staff read what the officers read
-    mission: str
-    zone: ZoneInfo
-    clock: Callable[[], datetime]
-    wake_sender: Callable[[], None]
-    wake_worker: Callable[[], None]
-
-    @property
-    def t(self) -> Translator:
-        return self.catalogs[self.language]
 
 
 class StaffHandler:
@@ -77,15 +43,14 @@ class StaffHandler:
         typing = inp.kind is Kind.TEXT or (inp.kind is Kind.COMMAND and inp.command == "cancel")
         if not typing or not self.desk.roles.is_staff(inp.user_id):
             return False
-        async with self.desk.sessions() as session:
-            return await session.get(BroadcastDraft, inp.user_id) is not None
+        return await self.desk.broadcasting.composing(inp.user_id)
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         t = self.desk.t
         if not self.desk.roles.is_staff(inp.user_id):
             log.warning("refused %r from user %s", inp.callback_data or inp.command, inp.user_id)
             if inp.is_private:  # most likely a citizen: in their language, not the officers'
-                t = self.desk.catalogs[await their_language(self.desk.sessions, inp)]
+                t = self.desk.catalogs[await self.desk.people.language(inp.user_id, inp.language_code)]
             refusal = t(N_("Sorry, only the embassy's staff can do this."))
             if inp.callback_id:
                 await port.perform(AnswerCallback(inp.callback_id, refusal, alert=True))
@@ -99,8 +64,7 @@ class StaffHandler:
         elif inp.command == "broadcast":
             await self.composing.start(inp, port)
         elif inp.command == "broadcasts":
-            async with self.desk.sessions() as session:
-                items = await recent(session)
+            items = await self.desk.broadcasting.recent()
             await port.perform(SendMessage(inp.chat_id, list_text(items, t), list_keyboard(items, t)))
         elif inp.command == "cancel":
             await self.composing.cancel(inp, port)
@@ -124,32 +88,27 @@ class StaffHandler:
     async def follow(self, inp: Incoming, port: BotPort, action: str, broadcast_id: int) -> str | None:
         """Stop a broadcast, or send its report or its CSV."""
         t = self.desk.t
-        async with self.desk.sessions() as session, session.begin():
-            broadcast = await session.get(Broadcast, broadcast_id)
-            if broadcast is None:
-                return t(N_("This button is no longer active."))
-            if action == "stop":
-                if not await stop(session, broadcast_id, self.desk.clock()):
-                    return t(N_("This broadcast is not being sent any more."))
-                await session.refresh(broadcast)
-                await queue_progress(session, broadcast, self.desk.clock())
-                log.info("broadcast %d stopped by %s", broadcast_id, inp.user_id)
-            elif action == "rep":
-                text = await report_text(session, broadcast, t)
-                keyboard = report_keyboard(broadcast, t)
-            else:
-                content = await answers_csv(session, broadcast, t)
+        broadcasting = self.desk.broadcasting
         if action == "stop":
-            self.desk.wake_sender()
+            stopped = await broadcasting.stop(broadcast_id)
+            if stopped is Stopped.NO_BROADCAST:
+                return t(STALE)
+            if stopped is Stopped.NOT_ACTIVE:
+                return t(N_("This broadcast is not being sent any more."))
+            log.info("broadcast %d stopped by %s", broadcast_id, inp.user_id)
             return t(N_("⏹ Stopped. Messages not sent yet will not go."))
         if action == "rep":
-            await port.perform(SendMessage(inp.chat_id, text, keyboard, protect_content=True))
-        else:
-            stamp = self.desk.clock().astimezone(self.desk.zone).strftime("%Y%m%d-%H%M")
-            document = SendDocument(
-                inp.chat_id, f"broadcast-{broadcast_id}-{stamp}.csv", content,
-                caption=t(N_("Broadcast #{n}: who got it and what they answered"), n=broadcast_id),
-                protect_content=True,
-            )  # fmt: skip
-            await port.perform(document)
+            if (report := await broadcasting.report(broadcast_id, t)) is None:
+                return t(STALE)
+            await port.perform(SendMessage(inp.chat_id, *report, protect_content=True))
+            return None
+        if (content := await broadcasting.answers_csv(broadcast_id, t)) is None:
+            return t(STALE)
+        stamp = self.desk.clock().astimezone(self.desk.zone).strftime("%Y%m%d-%H%M")
+        document = SendDocument(
+            inp.chat_id, f"broadcast-{broadcast_id}-{stamp}.csv", content,
+            caption=t(N_("Broadcast #{n}: who got it and what they answered"), n=broadcast_id),
+            protect_content=True,
+        )  # fmt: skip
+        await port.perform(document)
         return None

@@ -217,3 +217,13 @@ def trail_text(events: list[ReportEvent], t: Translator) -> str:
         extra = typed(event.detail.get("text")) or event.detail.get("status") or event.detail.get("tag") or ""
         lines.append(f"• {t.datetime(event.at)} · {who} · {event.kind}" + (f" · {extra}" if extra else ""))
     return "\n".join(lines)
+
+
+def case_line(report: Report, t: Translator) -> str:
+    """A case in one line, for lists (/open, /mine)."""
+    sos = " 🆘" if report.sos else ""
+    name = typed(report.full_name or report.profile_name) or "—"
+    taken = f" · 📥 {report.assigned_name}" if report.assigned_name else ""
+    status = t(STATUSES.get(report.status, report.status))
+    marker = MARKERS.get(report.priority, "")
+    return f"{marker}{sos} {report.reference} · {name} · {where(report, t)} · {status}{taken}"

@@ -1,0 +1,251 @@
+"""Working a case, as one API: the officer group's buttons and commands call these functions, and so
+will the web console. Each function is one unit of work (it opens and commits its own transaction),
+makes no Telegram call, and wakes the outbox sender when it queued messages (the card's edit, an
+answer to the citizen). What to tell the person who acted is the caller's: these return facts."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.core.actions import SendMessage
+from bot.core.contact import ContactPref, may_write_first
+from bot.i18n import N_, Catalogs, Translator
+from bot.services.alerts import Alerts, AlertSettings
+from bot.services.cards import MESSAGE_LIMIT, card_text, details_text, trail_text
+from bot.services.cases import Cases, link_message
+from bot.services.exports import load_cases, to_csv
+from bot.services.outbox import SENDING, enqueue, queued
+from bot.services.reports import same_person
+from bot.services.sos import sos_state
+from storage.models import CaseMessage, Citizen, OutboxMessage, Report
+from storage.repositories import events_of
+
+MAPPING_POLLS, MAPPING_POLL_SECONDS = 50, 0.1  # how long a reply waits for a card being recorded
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """Who acts: their Telegram user id, and the name shown on a case they take."""
+
+    id: int
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Acted:
+    """A case acted on: its reference, and whether anything changed (False: it was so already)."""
+
+    report_id: int
+    reference: str
+    changed: bool
+
+
+class Relay(StrEnum):
+    """What became of an officer's answer to a citizen."""
+
+    QUEUED = "queued"  # on its way
+    HELD = "held"  # the citizen has not said we may write first: it goes after their next message
+    BLOCKED = "blocked"  # the citizen blocked the bot
+    TOO_LONG = "too_long"  # with the mission's heading it is longer than a message holds
+    NO_CASE = "no_case"
+
+
+@dataclass(frozen=True, slots=True)
+class Relayed:
+    outcome: Relay
+    reference: str = ""
+    length: int = 0  # the message as the citizen would read it (for TOO_LONG)
+
+
+class Casework:
+    """The case rules, for every way in. `wake`: new outbox rows, the sender should look now."""
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        prefix: str,
+        clock: Callable[[], datetime],
+        alerts: AlertSettings,
+        catalogs: Catalogs,
+        mission: str,
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.sessions = sessions
+        self.prefix = prefix
+        self.clock = clock
+        self.alerts = alerts
+        self.catalogs = catalogs
+        self.mission = mission
+        self.wake = wake
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    async def find(self, text: str) -> Report | None:
+        """The case a reference names (`PNH-000123`, `pnh-123`, `123`), if there is one."""
+        async with self.sessions() as session:
+            return await Cases(session, self.prefix, self.clock()).find(text)
+
+    async def open_cases(self, priority: str | None = None, officer: int | None = None) -> list[Report]:
+        """Open cases, SOS first, then by priority; only `officer`'s when given."""
+        async with self.sessions() as session:
+            return await Cases(session, self.prefix, self.clock()).open_cases(priority, officer)
+
+    async def details(self, report_id: int, t: Translator) -> str | None:
+        """Everything the citizen gave (personal: send it protected, link it as "personal")."""
+        async with self.sessions() as session:
+            report = await session.get(Report, report_id)
+            return details_text(report, t, await same_person(session, report)) if report else None
+
+    async def history(self, report_id: int, t: Translator) -> str | None:
+        """The case's card and its history, as /case shows them."""
+        async with self.sessions() as session:
+            report = await session.get(Report, report_id)
+            if report is None:
+                return None
+            citizen = await session.get(Citizen, report.citizen_id)
+            pref = citizen.contact_pref if citizen else ContactPref.UNSET
+            card = card_text(report, pref, t, await sos_state(session, report.id))
+            return f"{card}\n\n{trail_text(await events_of(session, report.id), t)}"
+
+    async def export_csv(self, zone: ZoneInfo) -> tuple[int, bytes]:
+        """Every case as CSV (the count, the file)."""
+        async with self.sessions() as session:
+            cases = await load_cases(session)
+        return len(cases), to_csv(cases, zone)
+
+    # -- changing ---------------------------------------------------------------------------------
+
+    async def acknowledge(self, report_id: int, officer: Officer) -> Acted | None:
+        """The case, and every SOS of it still waiting, acknowledged (each an event of its own)."""
+        return await self._act(report_id, officer, "ack")
+
+    async def take(self, report_id: int, officer: Officer) -> Acted | None:
+        """The case is the officer's (acknowledged too, with its SOS)."""
+        return await self._act(report_id, officer, "take")
+
+    async def _act(self, report_id: int, officer: Officer, action: str) -> Acted | None:
+        async with self.sessions() as session, session.begin():
+            now = self.clock()
+            cases = Cases(session, self.prefix, now)
+            report = await cases.get(report_id)
+            if report is None:
+                return None
+            if action == "ack":
+                changed = cases.acknowledge(report, officer.id)
+            else:
+                changed = cases.take(report, officer.id, officer.name or str(officer.id))
+            acknowledged = await cases.acknowledge_sos(report, officer.id)
+            if changed or acknowledged:
+                alerts = Alerts(session, self.alerts, now)
+                await alerts.changed(report)
+                await alerts.acknowledged(report, acknowledged)
+            wake = queued(session)
+        if wake:
+            self.wake()
+        return Acted(report.id, report.reference or "", changed or bool(acknowledged))
+
+    async def note(self, report_id: int, officer: Officer, text: str) -> Acted | None:
+        async with self.sessions() as session, session.begin():
+            cases = Cases(session, self.prefix, self.clock())
+            report = await cases.get(report_id)
+            if report is None:
+                return None
+            cases.note(report, officer.id, text)
+        return Acted(report.id, report.reference or "", True)
+
+    async def set_status(self, report_id: int, officer: Officer, status: str) -> Acted | None:
+        """False `changed`: the status was so already, or is not a status (see cards.STATUSES)."""
+        return await self._change(
+            report_id, lambda cases, report: cases.set_status(report, officer.id, status)
+        )
+
+    async def tag(self, report_id: int, officer: Officer, label: str) -> Acted | None:
+        """False `changed`: tagged so already, or not a tag (one word: small letters, digits, dashes)."""
+        return await self._change(report_id, lambda cases, report: cases.tag(report, officer.id, label))
+
+    async def _change(self, report_id: int, change: Callable[[Cases, Report], bool]) -> Acted | None:
+        async with self.sessions() as session, session.begin():
+            now = self.clock()
+            cases = Cases(session, self.prefix, now)
+            report = await cases.get(report_id)
+            if report is None:
+                return None
+            changed = change(cases, report)
+            if changed:
+                await Alerts(session, self.alerts, now).changed(report)
+            wake = queued(session)
+        if wake:
+            self.wake()
+        return Acted(report.id, report.reference or "", changed)
+
+    # -- the conversation with the citizen --------------------------------------------------------
+
+    async def reply(self, report_id: int, officer: Officer, text: str) -> Relayed:
+        """An officer's words to the citizen, in the mission's name (never the officer's), queued;
+        held until the citizen writes when they have not said we may write first."""
+        async with self.sessions() as session, session.begin():
+            now = self.clock()
+            report = await session.get(Report, report_id)
+            citizen = await session.get(Citizen, report.citizen_id) if report else None
+            if report is None or citizen is None:
+                return Relayed(Relay.NO_CASE)
+            reference = report.reference or ""
+            relayed = self.relay_text(citizen.language or report.language, text)
+            if citizen.unreachable_at is not None:
+                return Relayed(Relay.BLOCKED, reference)
+            if len(relayed) > MESSAGE_LIMIT:
+                return Relayed(Relay.TOO_LONG, reference, len(relayed))
+            held = not may_write_first(citizen.contact_pref)
+            message = SendMessage(citizen.chat_id, relayed)
+            await enqueue(
+                session, action=message, chat_id=citizen.chat_id, kind="relay_out", priority=2,
+                report_id=report.id, held=held, now=now,
+            )  # fmt: skip
+            Cases(session, self.prefix, now).log(report, officer.id, "officer_reply", text=text, held=held)
+        self.wake()
+        return Relayed(Relay.HELD if held else Relay.QUEUED, reference)
+
+    def relay_text(self, lang: str, text: str) -> str:
+        """An officer's words as the citizen reads them: from the mission, with no officer's name."""
+        head = self.catalogs[lang](N_("🏛 Message from {mission}:"), mission=self.mission)
+        return f"{head}\n\n{text}"
+
+    async def link(self, chat_id: int, message_id: int | None, report_id: int, kind: str) -> None:
+        """Keep a message just sent about a case: a reply to it reaches the citizen; a "personal" one
+        is taken back when the citizen erases their data."""
+        if message_id is None:
+            return
+        async with self.sessions() as session, session.begin():
+            await link_message(session, chat_id, message_id, report_id, kind)
+
+    async def case_of_message(self, chat_id: int, message_id: int) -> int | None:
+        """The case a group message belongs to, if it is one of the bot's case messages.
+
+        A card is on the group's screen a moment before the sender records which case it belongs
+        to; an officer quick enough to answer in that moment must not lose the answer, so while a
+        send to the group is still being recorded we wait for it (a few seconds at most).
+        """
+        for _ in range(MAPPING_POLLS):
+            async with self.sessions() as session:
+                # sends under way first, then the mapping: a send that ends in between commits its
+                # mapping with its end, so the second read sees it (the other order could miss both)
+                in_flight = await session.scalar(
+                    select(OutboxMessage.id)
+                    .where(OutboxMessage.chat_id == chat_id, OutboxMessage.status == SENDING)
+                    .limit(1)
+                )
+                mapping = await session.get(CaseMessage, (chat_id, message_id))
+            if mapping is not None:
+                return mapping.report_id
+            if in_flight is None:
+                return None
+            await asyncio.sleep(MAPPING_POLL_SECONDS)
+        return None
