@@ -23,7 +23,7 @@ from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.flow.commands import is_sos
 from bot.handlers.broadcast_answers import BroadcastAnswers
-from bot.handlers.citizen import CitizenHandler, Mission
+from bot.handlers.citizen import CitizenHandler
 from bot.handlers.officer import OfficerHandler
 from bot.handlers.officer_desk import OfficerDesk
 from bot.handlers.staff import StaffHandler
@@ -37,6 +37,7 @@ from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
 from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.casework import Casework
+from bot.services.conversation import Conversations, Mission
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
 from bot.services.leader import BROADCASTS, OUTBOX, SPENT, Leadership
@@ -110,16 +111,15 @@ class Hotline:
         )
         self.sender: Sender | None = None
         self.leader = Leadership(engine)  # which worker sends (one on PostgreSQL), and signals to it
-        self.citizens = CitizenHandler(
-            self.sessions, self.catalogs, mission, clock, self.alert_settings, self.wake
-        )
+        self.people = People(self.sessions)
+        self.conversations = Conversations(self.sessions, self.catalogs, mission, clock, self.alert_settings)
+        self.citizens = CitizenHandler(self.conversations, self.people, self.catalogs, self.wake)
         roles = Roles(
             settings.officer_chat_id,
             settings.staff_ids,
             settings.supervisor_ids,
             settings.member_cache_seconds,
         )
-        self.people = People(self.sessions)
         self.casework = Casework(
             self.sessions, settings.reference_prefix, clock, self.alert_settings, self.catalogs,
             settings.mission_name, self.wake,
