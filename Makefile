@@ -33,6 +33,7 @@ test-pg: install compile
 lint: install
 	$(VENV)/bin/ruff check bot storage emulator tests bench
 	$(VENV)/bin/ruff format --check bot storage emulator tests bench
+	$(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bot.config import Settings
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
-from bot.flow.commands import is_sos
+from bot.flow.sos import is_sos
 from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler
 from bot.handlers.officer import OfficerHandler

@@ -4,19 +4,39 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
+from emulator.actors import UserActions
 from emulator.errors import ApiError
+from emulator.groups import ChatActions
+from emulator.limits import Limits
+from emulator.observe import Inspection
 from emulator.state import EmuUser, TranscriptEntry
 
-if TYPE_CHECKING:
-    from emulator.server import Emulator
-
 Body = dict[str, Any]
-Route = Callable[["Emulator", Body], Awaitable[Any]]
+
+
+class Controlled(UserActions, ChatActions, Inspection, ABC):
+    """What the control routes drive: the emulator's Python API (emulator.server.Emulator)."""
+
+    @property
+    @abstractmethod
+    def limits(self) -> Limits: ...
+
+    @limits.setter
+    @abstractmethod
+    def limits(self, limits: Limits) -> None: ...
+
+    @abstractmethod
+    def reset(self) -> None:
+        """Forget every user, chat, message and update."""
+
+
+Route = Callable[[Controlled, Body], Awaitable[Any]]
 
 
 def entry_dict(entry: TranscriptEntry) -> dict[str, Any]:
@@ -26,7 +46,7 @@ def entry_dict(entry: TranscriptEntry) -> dict[str, Any]:
     return out
 
 
-def _user(emu: Emulator, body: Body) -> EmuUser:
+def _user(emu: Controlled, body: Body) -> EmuUser:
     data = body["user"]
     if isinstance(data, int):
         return emu.user(data)
@@ -39,7 +59,7 @@ def _user(emu: Emulator, body: Body) -> EmuUser:
     )
 
 
-async def _send(emu: Emulator, body: Body) -> Any:
+async def _send(emu: Controlled, body: Body) -> Any:
     user, chat_id = _user(emu, body), body.get("chat_id")
     if "command" in body:
         return await emu.send_command(user, body["command"], body.get("args", ""), chat_id=chat_id)
@@ -72,31 +92,31 @@ async def _send(emu: Emulator, body: Body) -> Any:
     raise ValueError("say what to send: text, command, location, contact, document, photo, sticker or voice")
 
 
-async def _live_location(emu: Emulator, body: Body) -> Any:
+async def _live_location(emu: Controlled, body: Body) -> Any:
     user = _user(emu, body)
     return await emu.update_live_location(
         user, int(body["message_id"]), body["latitude"], body["longitude"], body.get("chat_id")
     )
 
 
-async def _press(emu: Emulator, body: Body) -> Any:
+async def _press(emu: Controlled, body: Body) -> Any:
     user = _user(emu, body)
     return await emu.press(
         user, int(body["chat_id"]), int(body["message_id"]), body["data"], bool(body.get("force"))
     )
 
 
-async def _block(emu: Emulator, body: Body) -> Any:
+async def _block(emu: Controlled, body: Body) -> Any:
     emu.block(int(body["user_id"]))
     return True
 
 
-async def _unblock(emu: Emulator, body: Body) -> Any:
+async def _unblock(emu: Controlled, body: Body) -> Any:
     emu.unblock(int(body["user_id"]))
     return True
 
 
-async def _group(emu: Emulator, body: Body) -> Any:
+async def _group(emu: Controlled, body: Body) -> Any:
     members = [_user(emu, {"user": m}) for m in body.get("members", [])]
     admins = [int(a) for a in body.get("admins", [])]
     return emu.create_group(
@@ -109,7 +129,7 @@ async def _group(emu: Emulator, body: Body) -> Any:
     )
 
 
-async def _fault(emu: Emulator, body: Body) -> Any:
+async def _fault(emu: Controlled, body: Body) -> Any:
     emu.inject_fault(
         method=body.get("method", "sendMessage"),
         count=int(body.get("count", 1)),
@@ -123,7 +143,7 @@ async def _fault(emu: Emulator, body: Body) -> Any:
     return True
 
 
-async def _storm(emu: Emulator, body: Body) -> Any:
+async def _storm(emu: Controlled, body: Body) -> Any:
     emu.fault_storm(
         seconds=float(body["seconds"]),
         rate=float(body["rate"]),
@@ -134,7 +154,7 @@ async def _storm(emu: Emulator, body: Body) -> Any:
     return True
 
 
-async def _raw_update(emu: Emulator, body: Body) -> Any:
+async def _raw_update(emu: Controlled, body: Body) -> Any:
     update = body["update"]
     if not isinstance(update, dict):
         raise ValueError("update must be a JSON object")
@@ -142,22 +162,22 @@ async def _raw_update(emu: Emulator, body: Body) -> Any:
     return emu.queue_raw_update(update, int(chat_id) if chat_id is not None else None)
 
 
-async def _reset(emu: Emulator, body: Body) -> Any:
+async def _reset(emu: Controlled, body: Body) -> Any:
     emu.reset()
     return True
 
 
-async def _limits(emu: Emulator, body: Body) -> Any:
+async def _limits(emu: Controlled, body: Body) -> Any:
     emu.limits = dataclasses.replace(emu.limits, **body)
     return dataclasses.asdict(emu.limits)
 
 
-async def _advance(emu: Emulator, body: Body) -> Any:
+async def _advance(emu: Controlled, body: Body) -> Any:
     emu.advance(float(body["seconds"]))
     return True
 
 
-async def _stats(emu: Emulator, body: Body) -> Any:
+async def _stats(emu: Controlled, body: Body) -> Any:
     calls = emu.calls
     counts: dict[str, int] = {}
     for call in calls:
@@ -175,7 +195,7 @@ async def _stats(emu: Emulator, body: Body) -> Any:
     }
 
 
-async def _transcript(emu: Emulator, body: Body) -> Any:
+async def _transcript(emu: Controlled, body: Body) -> Any:
     return [entry_dict(e) for e in emu.transcript(int(body["chat_id"]))]
 
 
@@ -196,7 +216,7 @@ _POST: dict[str, Route] = {
 _GET: dict[str, Route] = {"transcript": _transcript, "stats": _stats}
 
 
-def add_control_routes(app: web.Application, emu: Emulator) -> None:
+def add_control_routes(app: web.Application, emu: Controlled) -> None:
     def wrap(route: Route, from_query: bool) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handler(request: web.Request) -> web.Response:
             try:

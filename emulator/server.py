@@ -6,19 +6,16 @@ import asyncio
 
 from aiohttp import web
 
-from emulator.actors import UserActions
-from emulator.control import add_control_routes
-from emulator.groups import ChatActions
+from emulator.control import Controlled, add_control_routes
 from emulator.http_api import MAX_BODY, BotApi
 from emulator.limits import Limits
-from emulator.observe import Inspection
 from emulator.state import EmulatorState
 from emulator.webhook import WebhookSender
 
 DEFAULT_TOKEN = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
 
 
-class Emulator(UserActions, ChatActions, Inspection):
+class Emulator(Controlled):
     """One bot's view of Telegram. Start it, point a framework at `api_url`, act as users, read results."""
 
     def __init__(

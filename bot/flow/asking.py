@@ -12,7 +12,7 @@ from bot.core.actions import (
     ReplyButton,
     ReplyKeyboard,
 )
-from bot.flow.model import Context, Output, Reply, State
+from bot.flow.model import Context, Outcome, Output, Reply, State
 from bot.flow.steps import BY_ID, FORM, SHORT_FORM, Question, in_full, option_label, safety_values
 from bot.i18n import N_, Translator
 from bot.validators import province_by_code
@@ -257,7 +257,7 @@ def ask(state: State, ctx: Context, t: Translator) -> tuple[State, list[Output]]
 
 
 def danger_question(t: Translator) -> Reply:
-    """Words a frightened person types (services: flow.commands.is_danger_word) get one question
+    """Words a frightened person types (services: flow.sos.is_danger_word) get one question
     with a 🆘 button: an SOS is raised only by a tap, never by a guess."""
     buttons = (
         (InlineButton(t(N_("🆘 Yes, alert the embassy now")), SOS),),
@@ -281,3 +281,9 @@ def sos_alert(ctx: Context, t: Translator, first: bool) -> Reply:
         (InlineButton(t(N_("⏸ Wait until I write")), "pref:on_reply"),),
     )
     return Reply("\n\n".join(parts), InlineKeyboard(buttons))
+
+
+def restart(state: State, ctx: Context, t: Translator) -> Outcome:
+    fresh = state.with_(step="welcome", data={})
+    new_state, out = ask(fresh, ctx, t)
+    return Outcome(new_state, out)

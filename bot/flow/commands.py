@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
 from bot.core.incoming import Incoming, Kind
-from bot.flow import engine
-from bot.flow.asking import SOS, TRANSFER_WARNING, ask, commands_text, hide_offer, with_sos
-from bot.flow.model import WIPED, Context, EraseMyData, GiveConsent, Notice, Outcome, Reply, State, Wipe
+from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
+from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Wipe
+from bot.flow.sos import is_danger_word, is_sos, sos_now
 from bot.flow.steps import BY_ID, next_question
 from bot.i18n import N_, Catalogs, Translator
 
@@ -23,44 +21,9 @@ STATUS = {
     "referred": N_("passed to a partner organisation"),
 }
 IN_FORM = (*BY_ID, "summary", "change")
-SOS_BUTTONS = ("f:welcome:sos", "f:safe:sos", SOS)
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
 # (held messages wait on: see releases_held)
 CLOSING_BUTTONS = ("hide", "del", "cx")
-# What a frightened person types alone (after `_plain`): asked "are you in danger now?", one tap from
-# an SOS. Repeated letters are folded ("tolooong"), so the words are written with single letters.
-DANGER_WORDS = frozenset(
-    {
-        "tolong", "tolong saya", "tolong aku", "tolong kami", "tolongin", "tolongin saya",
-        "tolongin aku", "tolong tolong", "tolong dong", "minta tolong", "bahaya", "saya dalam bahaya",
-        "aku dalam bahaya", "darurat", "help", "help me", "help us", "please help", "please help me",
-        "help help", "emergency", "i am in danger", "danger",
-    }
-)  # fmt: skip
-
-
-def is_sos(inp: Incoming) -> bool:
-    """An SOS in any of its forms: the /sos command, an SOS button, or the word SOS typed alone."""
-    if inp.kind is Kind.COMMAND:
-        return inp.command == "sos"
-    if inp.kind is Kind.BUTTON:
-        return inp.callback_data in SOS_BUTTONS
-    return inp.kind is Kind.TEXT and is_sos_word(inp.text)
-
-
-def is_sos_word(text: str | None) -> bool:
-    return text is not None and text.strip().strip("!.").strip().lower() == "sos"
-
-
-def _plain(text: str) -> str:
-    """Lower case, letters and single spaces only, each run of one letter folded to one."""
-    letters = re.sub(r"[^\w\s]|\d|_", " ", text.lower())
-    return re.sub(r"(\w)\1+", r"\1", " ".join(letters.split()))
-
-
-def is_danger_word(text: str | None) -> bool:
-    """The whole message is a cry for help ("tolong!!", "Help me", "bahaya"), not a sentence."""
-    return text is not None and len(text) <= 40 and _plain(text) in DANGER_WORDS
 
 
 def releases_held(inp: Incoming) -> bool:
@@ -89,7 +52,7 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
     name = inp.command or ""
     if name == "start":
         if state.step in ("new", "declined"):
-            return engine.restart(state, ctx, t)
+            return restart(state, ctx, t)
         new_state, out = ask(state, ctx, t)
         return Outcome(new_state, [Reply(t(N_("Let's continue where you stopped."))), *out])
     if name == "help":
@@ -104,7 +67,7 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
     if name == "hide":  # before the report too: someone who only opened the chat may want it gone
         return Outcome(state, [hide_offer(t)])
     if state.step in ("new", "welcome", "declined"):
-        return engine.restart(state, ctx, t)
+        return restart(state, ctx, t)
     if name == "cancel":
         if state.step in IN_FORM and not state.submitted:
             return ask_cancel(state, t)
@@ -126,15 +89,6 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         return Outcome(state, [Reply(text, yes_no(t, "del", t(N_("Yes, delete my data"))))])
     unknown = Reply(t(N_("I do not know that command. Send /help to see what I can do.")))
     return again(state, unknown, ctx, t)
-
-
-def sos_now(state: State, ctx: Context, t: Translator) -> Outcome:
-    if state.step in ("new", "welcome", "declined"):
-        # SOS before consent: an emergency overrides the form; the citizen asked for help. Before the
-        # welcome was shown, the warning about transfers goes with the SOS's own answer.
-        first = state.step != "welcome"
-        return engine.sos(state.with_(step="new"), [], [GiveConsent()], ctx, t, first=first)
-    return engine.sos(state, [], [], ctx, t)
 
 
 def again(state: State, reply: Reply, ctx: Context, t: Translator) -> Outcome:

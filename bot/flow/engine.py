@@ -18,9 +18,9 @@ from bot.flow.asking import (
     drop_reply_keyboard,
     hide_offer,
     question_keyboard,
+    restart,
     sent_text,
     show,
-    sos_alert,
     with_sos,
 )
 from bot.flow.model import (
@@ -34,7 +34,6 @@ from bot.flow.model import (
     Outcome,
     Output,
     PatchReport,
-    RecordSOS,
     Redraw,
     Reply,
     SetContactPref,
@@ -44,6 +43,7 @@ from bot.flow.model import (
     unsent_replies,
 )
 from bot.flow.reading import PROBLEMS, read
+from bot.flow.sos import call_for_help, is_danger_word, is_sos_word, sos_now
 from bot.flow.steps import BY_ID, FREE_TEXT, Question, next_question, option_label
 from bot.i18n import LANGUAGES, N_, Catalogs, Translator
 from bot.validators import Invalid
@@ -69,9 +69,9 @@ REST_FIELDS = (
 
 def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[state.lang]
-    if inp.kind is Kind.TEXT and commands.is_sos_word(inp.text):
-        return commands.sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
-    if inp.kind is Kind.TEXT and commands.is_danger_word(inp.text):
+    if inp.kind is Kind.TEXT and is_sos_word(inp.text):
+        return sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
+    if inp.kind is Kind.TEXT and is_danger_word(inp.text):
         return alarmed(state, inp.text or "", ctx, t)
     if state.step == "new" and inp.kind not in (Kind.BUTTON, Kind.COMMAND):
         return restart(state, ctx, t)
@@ -124,12 +124,6 @@ def advance_text(state: State, text: str, ctx: Context, t: Translator) -> Outcom
     return typed(state, text.strip(), ctx, t)
 
 
-def restart(state: State, ctx: Context, t: Translator) -> Outcome:
-    fresh = state.with_(step="welcome", data={})
-    new_state, out = ask(fresh, ctx, t)
-    return Outcome(new_state, out)
-
-
 def problem(state: State, code: str, ctx: Context, t: Translator) -> Outcome:
     """A short re-ask in the citizen's language; the draft stays as it was."""
     new_state, out = ask(state, ctx, t)
@@ -179,7 +173,7 @@ def press(
 ) -> Outcome:
     t = catalogs[state.lang]
     if data == SOS:  # the 🆘 under every question
-        return commands.sos_now(state, ctx, t)
+        return sos_now(state, ctx, t)
     if data == NO_DANGER:  # not in danger: on with where they were
         if state.step in ("new", "declined"):
             return restart(state, ctx, t)
@@ -271,7 +265,7 @@ def welcomed(state: State, value: str, ctx: Context, t: Translator) -> Outcome:
         text = t(N_("That is alright. If you need help later, send /start."))
         return Outcome(state.with_(step="declined", data={}), [*close, Reply(text)])
     if value == "sos":
-        return sos(state.with_(data={**state.data, "safe": "sos"}), close, [GiveConsent()], ctx, t)
+        return call_for_help(state.with_(data={**state.data, "safe": "sos"}), close, [GiveConsent()], ctx, t)
     new_state, out = ask(state.with_(step="safe"), ctx, t)
     return Outcome(new_state, [*close, *out], [GiveConsent()])
 
@@ -281,7 +275,7 @@ def safe_answer(state: State, value: str, ctx: Context, t: Translator) -> Outcom
     close = closing(state, q, t(option_label(q, value) or ""), t)
     data = {**state.data, "safe": value}
     if value == "sos":
-        return sos(state.with_(data=data), close, [], ctx, t)
+        return call_for_help(state.with_(data=data), close, [], ctx, t)
     if value == "on_reply":  # not safe to talk: the short report, the rest later
         data["_short"] = True
     effects: list[Effect] = [SetContactPref(ContactPref.ON_REPLY if value == "on_reply" else ContactPref.ANY)]
@@ -296,35 +290,6 @@ SHORT = N_(
     "Only three short questions now: where you are, your passport and how you are. "
     "You can add the rest later with /update."
 )
-
-
-def sos(
-    state: State,
-    before: list[Output],
-    effects: list[Effect],
-    ctx: Context,
-    t: Translator,
-    first: bool = False,
-) -> Outcome:
-    """Alert the officers at once, ask in one tap whether the embassy may write first (until the
-    citizen answers, it may not), then ask where they are and come back to where they were.
-    `first`: nothing was said to this citizen before (the warning about transfers goes with it)."""
-    alert = [sos_alert(ctx, t, first)]
-    effects = [*effects, SetContactPref(ContactPref.UNSET), RecordSOS()]
-    if ctx.queued and state.step not in ("new", "welcome", "declined"):
-        # what the citizen wrote before the SOS still waits (services.flood): it must land on the
-        # questions it answers, so the step stays; a location sent later is taken at any step
-        return Outcome(state, [*before, *alert], effects)
-    data = dict(state.data)
-    back = state.step
-    if back in ("welcome", "safe", "new", "declined"):
-        back = ""
-    if back and back != "location":
-        data["_return"] = back
-        if state.submitted and "_mode" not in data:
-            data["_mode"] = "update"
-    new_state, out = ask(state.with_(step="location", data=data), ctx, t)
-    return Outcome(new_state, [*before, *alert, *out], effects)
 
 
 def closing(state: State, q: Question, shown: str, t: Translator) -> list[Output]:

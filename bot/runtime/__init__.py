@@ -8,7 +8,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any, cast
 
-from bot.runtime.base import HotlineLike, Mode, RunFunction, Runtime
+from bot.runtime.base import HotlineLike, Mode
+from bot.runtime.protocols import RunFunction, Runtime
 
 if TYPE_CHECKING:
     from bot.config import Settings

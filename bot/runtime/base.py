@@ -1,20 +1,16 @@
-"""What a runtime is, framework-free: the protocols both runtimes implement and the shared constants."""
+"""What the runtimes share, framework-free: the constants, and what they need of the hotline
+(the adapters' own protocols are in bot.runtime.protocols)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
 from bot.i18n import Catalogs
-
-if TYPE_CHECKING:
-    from bot.config import Settings
-    from bot.runtime.commands import Menu
-    from bot.runtime.dispatch import Dispatch
 
 Mode = Literal["polling", "webhook"]
 
@@ -59,41 +55,3 @@ class HotlineLike(Protocol):
 
     async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
         """Background work beside the updates (the outbox sender, the SOS watch) until `stop` is set."""
-
-
-class Runtime(Protocol):
-    """One framework's adapter; `bot.runtime.lifecycle.serve` drives it."""
-
-    @property
-    def port(self) -> BotPort: ...
-
-    @property
-    def dispatch(self) -> Dispatch: ...
-
-    async def open(self) -> None:
-        """Connect and learn who the bot is (getMe)."""
-
-    async def set_commands(self, menu: Menu) -> None:
-        """setMyCommands for one language (or the default menu)."""
-
-    async def start_polling(self) -> None:
-        """Start taking updates with getUpdates in the background."""
-
-    async def stop_polling(self) -> None:
-        """Stop taking updates, and confirm to Telegram the ones already taken."""
-
-    async def set_webhook(self, url: str, secret: str) -> None: ...
-
-    async def feed(self, update: dict[str, Any]) -> None:
-        """One update from the webhook, in the Bot API's JSON shape."""
-
-    async def close(self) -> None:
-        """Close the HTTP session."""
-
-
-class RunFunction(Protocol):
-    """`run` of each runtime module: serve until `stop` is set, then stop gracefully."""
-
-    async def __call__(
-        self, hotline: HotlineLike, settings: Settings, stop: asyncio.Event, *, mode: Mode | None = None
-    ) -> None: ...

@@ -10,9 +10,10 @@ from typing import Any, Protocol, runtime_checkable
 
 from bot.config import Settings, SettingsError
 from bot.core.port import DeliveryError
-from bot.runtime.base import DRAIN_SECONDS, WORKERS_SECONDS, HotlineLike, Mode, Runtime
+from bot.runtime.base import DRAIN_SECONDS, WORKERS_SECONDS, HotlineLike, Mode
 from bot.runtime.commands import menus
 from bot.runtime.polling import Poller
+from bot.runtime.protocols import Runtime
 from bot.runtime.webhook import Feed, Health, NotKept, WebhookServer, webhook_config
 
 log = logging.getLogger(__name__)
