@@ -14,11 +14,12 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.config import Settings
+from bot.core.clock import utc_now
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.flow.sos import is_sos
@@ -52,10 +53,6 @@ from storage.locks import ChatHolds
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ChatLocks:

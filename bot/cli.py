@@ -220,7 +220,7 @@ def stop_event() -> asyncio.Event:
 async def run(settings: Settings, webhook: bool) -> int:
     from bot.app import Hotline
     from bot.runtime import make_runtime
-    from bot.runtime.lifecycle import settle_heap
+    from bot.runtime.lifecycle import freeze_startup_heap
     from storage.migrate import ensure_schema
 
     if webhook and not settings.webhook_url:
@@ -229,7 +229,7 @@ async def run(settings: Settings, webhook: bool) -> int:
     try:
         await ensure_schema(hotline.engine, settings.sqlite_path is not None)
         runtime = make_runtime(settings.framework)  # imports the framework
-        settle_heap()
+        freeze_startup_heap()
         await runtime(hotline, settings, stop_event(), mode="webhook" if webhook else "polling")
     finally:
         await hotline.close()

@@ -90,7 +90,7 @@ async def serve(
         log.info("Runtime closed")
 
 
-def settle_heap() -> None:
+def freeze_startup_heap() -> None:
     """For a process that serves until it stops (`hotline run`), once started: what was built to
     start (modules, the framework's models, catalogs) lives as long as the process, so keep it out of
     the garbage collector's full passes. Those otherwise walk all of it every half minute or so under

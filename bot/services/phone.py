@@ -32,14 +32,11 @@ def with_ids(message_ids: dict[str, Any], ids: list[int], at: datetime) -> dict[
 
 def deletable(message_ids: dict[str, Any], now: datetime) -> tuple[dict[str, Any], list[int]]:
     """The remembered ids Telegram still lets the bot delete (under 48 hours old), and `message_ids`
-    with all of them forgotten. An id stored without its time (by an earlier version) is tried:
-    deleteMessages skips what it cannot."""
+    with all of them forgotten."""
     oldest = (now - DELETE_WINDOW).timestamp()
     young: list[int] = []
     for item in message_ids.get("ids", []):
-        if isinstance(item, int):
-            young.append(item)
-        elif isinstance(item, list) and len(item) == 2 and item[1] >= oldest:
+        if isinstance(item, list) and len(item) == 2 and item[1] >= oldest:
             young.append(int(item[0]))
     return {**message_ids, "ids": []}, sorted(set(young))
 

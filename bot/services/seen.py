@@ -37,13 +37,9 @@ def marked_seen(message_ids: dict[str, Any], update_id: int | None) -> dict[str,
     if update_id is None:
         return message_ids
     recent = [i for i in message_ids.get("seen", []) if isinstance(i, int)]
-    last = message_ids.get("update")  # the highest id handled, as earlier versions kept it
-    if not recent and isinstance(last, int):
-        recent = [last]
     if update_id in recent or (len(recent) >= KEEP and update_id < min(recent)):
         return None
-    kept = {k: v for k, v in message_ids.items() if k != "update"}
-    return {**kept, "seen": [*recent, update_id][-KEEP:]}
+    return {**message_ids, "seen": [*recent, update_id][-KEEP:]}
 
 
 async def first_time(sessions: async_sessionmaker[AsyncSession], chat_id: int, update_id: int | None) -> bool:

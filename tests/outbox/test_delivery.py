@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import Hotline, utc_now
+from bot.app import Hotline
 from bot.config import load_settings
 from bot.core.actions import SendMessage
+from bot.core.clock import utc_now
 from bot.core.port import BotPort
 from bot.runtime import build_runtime
 from bot.services.outbox import FAILED, SENT, Sender, enqueue

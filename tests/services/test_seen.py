@@ -30,9 +30,3 @@ def test_memory_is_bounded_and_what_fell_out_is_too_old_to_come_again() -> None:
         assert not seen_before(conv, update_id)
     assert len(conv.message_ids["seen"]) == KEEP
     assert seen_before(conv, 1000)  # older than everything remembered: handled long ago
-
-
-def test_the_highest_id_an_earlier_version_kept_still_counts() -> None:
-    conv = fresh({"ids": [], "update": 500})
-    assert seen_before(conv, 500)
-    assert not seen_before(conv, 501) and "update" not in conv.message_ids

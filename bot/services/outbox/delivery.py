@@ -34,7 +34,9 @@ def retryable(code: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Tried:
+    """One try at a row: whether it cost a request, and how long Telegram asked to wait."""
+
     requested: bool  # a request went to Telegram (it counts against the limits)
     retry_after: float | None = None  # Telegram answered 429: wait this long
 
@@ -66,14 +68,14 @@ class Delivery:
         self._persistent = frozenset(persistent)
         self._on_failed = on_failed
 
-    async def send(self, row_id: int, chat_id: int) -> Outcome:
+    async def send(self, row_id: int, chat_id: int) -> Tried:
         try:
             prepared = await self._prepare(row_id)
         except Exception:
             log.exception("Outbox row %d could not be claimed; it stays as it was", row_id)
-            return Outcome(requested=False)
+            return Tried(requested=False)
         if prepared is None:
-            return Outcome(requested=False)
+            return Tried(requested=False)
         row, action = prepared
         try:
             return await self._perform(row, chat_id, action)
@@ -81,7 +83,7 @@ class Delivery:
             log.exception(
                 "Outbox row %d: its outcome was not recorded (it goes again at the next start)", row_id
             )
-            return Outcome(requested=True)
+            return Tried(requested=True)
 
     async def _prepare(self, row_id: int) -> tuple[OutboxMessage, Action] | None:
         """Claim the row and compose its action, in one committed unit of work; the row as claimed
@@ -104,7 +106,7 @@ class Delivery:
                 return None
             return row, action
 
-    async def _perform(self, row: OutboxMessage, chat_id: int, action: Action) -> Outcome:
+    async def _perform(self, row: OutboxMessage, chat_id: int, action: Action) -> Tried:
         row_id = row.id
         try:
             message_id = await self._port.perform(action)
@@ -114,7 +116,7 @@ class Delivery:
             log.exception("Outbox row %d: the port raised %s", row_id, type(exc).__name__)
             return await self._refused(row_id, chat_id, DeliveryError(0, f"{type(exc).__name__}: {exc}"))
         await self._sent(row, message_id)
-        return Outcome(requested=True)
+        return Tried(requested=True)
 
     async def _sent(self, claimed: OutboxMessage, message_id: int | None) -> None:
         """Mark the row sent by one UPDATE (no read: every message pays this), and tell on_sent, which
@@ -137,7 +139,7 @@ class Delivery:
                 row.error = store.clip(f"on_sent: {type(exc).__name__}: {exc}")
         self._stats["sent"] += 1
 
-    async def _refused(self, row_id: int, chat_id: int, exc: DeliveryError) -> Outcome:
+    async def _refused(self, row_id: int, chat_id: int, exc: DeliveryError) -> Tried:
         now = self._clock()
         error = f"{exc.code}: {exc.description}"
         async with self._sessions() as session, session.begin():
@@ -147,14 +149,14 @@ class Delivery:
                 store.retry_later(row, now + timedelta(seconds=wait), error)
                 self._stats["rate_limited"] += 1
                 log.warning("Outbox row %d: Telegram asked to wait %.0f s (chat %d)", row_id, wait, chat_id)
-                return Outcome(requested=True, retry_after=wait)
+                return Tried(requested=True, retry_after=wait)
             persistent = row.kind in self._persistent
             if retryable(exc.code) and (persistent or row.attempts < self._max_attempts):
                 delay = backoff(row.attempts, PERSISTENT_BACKOFF if persistent else MAX_BACKOFF)
                 store.retry_later(row, now + timedelta(seconds=delay), error)
                 self._stats["retried"] += 1
                 log.info("Outbox row %d: %s; trying again in %.0f s", row_id, error, delay)
-                return Outcome(requested=True)
+                return Tried(requested=True)
             if retryable(exc.code):
                 error = f"{error} (gave up after {row.attempts} attempts)"
             store.mark_failed(row, error)
@@ -168,7 +170,7 @@ class Delivery:
                         await self._on_failed(session, row, error, now)
                 except Exception:
                     log.exception("Outbox row %d failed, and telling of it failed too", row_id)
-        return Outcome(requested=True)
+        return Tried(requested=True)
 
 
 async def _row(session: AsyncSession, row_id: int) -> OutboxMessage:

@@ -8,14 +8,15 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.clock import utc_now
 from bot.core.port import BotPort
 from bot.services.outbox import store
 from bot.services.outbox.compose import Composer, OnFailed, OnSent, PayloadComposer
-from bot.services.outbox.delivery import Delivery, Outcome
+from bot.services.outbox.delivery import Delivery, Tried
 from bot.services.outbox.pacing import ChatPacer, TokenBucket
 
 log = logging.getLogger(__name__)
@@ -24,10 +25,6 @@ IDLE_LOOK = 5.0  # with nothing planned, look again this often (rows committed w
 BURST_SECONDS = 0.1  # the overall rate may catch up this much time it lost (see pacing.TokenBucket)
 DEBT_SECONDS = 1.0  # handlers' own answers hold the outbox back by at most this much (see `spent`)
 STOP_GRACE = 10.0  # on stop, how long sends under way may take to finish before they are cancelled
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Sender:
@@ -272,7 +269,7 @@ class Sender:
     # -- one row
 
     async def _deliver(self, row_id: int, chat_id: int) -> None:
-        outcome = Outcome(requested=False)
+        outcome = Tried(requested=False)
         try:
             outcome = await self._delivery.send(row_id, chat_id)
         finally:
