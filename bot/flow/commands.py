@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
+from bot.core.case import Status
 from bot.core.incoming import Incoming, Kind
 from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
 from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Wipe
@@ -10,15 +11,15 @@ from bot.flow.sos import is_danger_word, is_sos, sos_now
 from bot.flow.steps import BY_ID, next_question
 from bot.i18n import N_, Catalogs, Translator
 
-STATUS = {
-    "new": N_("received, waiting for an officer"),
-    "acknowledged": N_("seen by an officer"),
-    "in_progress": N_("an officer is working on it"),
-    "awaiting_documents": N_("waiting for documents"),
-    "scheduled": N_("scheduled to go home"),
-    "repatriated": N_("you are back home"),
-    "closed": N_("closed"),
-    "referred": N_("passed to a partner organisation"),
+STATUS: dict[str, str] = {
+    Status.NEW: N_("received, waiting for an officer"),
+    Status.ACKNOWLEDGED: N_("seen by an officer"),
+    Status.IN_PROGRESS: N_("an officer is working on it"),
+    Status.AWAITING_DOCUMENTS: N_("waiting for documents"),
+    Status.SCHEDULED: N_("scheduled to go home"),
+    Status.REPATRIATED: N_("you are back home"),
+    Status.CLOSED: N_("closed"),
+    Status.REFERRED: N_("passed to a partner organisation"),
 }
 IN_FORM = (*BY_ID, "summary", "change")
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing

@@ -20,6 +20,7 @@ from sqlalchemy import Table, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Action, DeleteMessages, EditMessage, SendLocation, SendMessage
+from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.i18n import N_, Catalogs, Translator
 from bot.services import sos as sos_alerts
@@ -29,7 +30,7 @@ from bot.services.outbox import enqueue
 from storage.models import Citizen, OutboxMessage, Report, SosAlert
 
 log = logging.getLogger(__name__)
-PRIORITY = {"P1": 1, "P2": 2, "P3": 3}
+PRIORITY: dict[str, int] = {Priority.P1: 1, Priority.P2: 2, Priority.P3: 3}
 PIN_EVERY = timedelta(minutes=5)  # a moving live location posts a new pin at most this often
 SOS_PRIORITY = 0  # an SOS and what follows it (its pin) go before everything else in the group
 # The outbox kinds of alerts (composed by AlertComposer); none of them is ever given up

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.actions import InlineButton, InlineKeyboard
+from bot.core.case import Priority, Status
 from bot.core.contact import ContactPref
 from bot.flow.steps import BY_ID, option_label, safety_values
 from bot.i18n import N_, Translator
@@ -13,23 +14,22 @@ from bot.services.sos import NO_SOS, SosState
 from bot.validators import province_by_code
 from storage.models import Report, ReportEvent, SosAlert
 
-MARKERS = {"P1": "🔴", "P2": "🟠", "P3": "🟢"}
+MARKERS: dict[str, str] = {Priority.P1: "🔴", Priority.P2: "🟠", Priority.P3: "🟢"}
 # Marks that reorder text on the reader's screen (a name could flip the line it is on) and line
 # breaks (a place could draw fake "Passport:" lines on the card): what citizens type loses both
 # wherever an officer reads it.
 _BIDI = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 _BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+")
-STATUSES = {
-    "new": N_("new"),
-    "acknowledged": N_("acknowledged"),
-    "in_progress": N_("in progress"),
-    "awaiting_documents": N_("awaiting documents"),
-    "scheduled": N_("scheduled for repatriation"),
-    "repatriated": N_("repatriated"),
-    "closed": N_("closed"),
-    "referred": N_("referred"),
+STATUSES: dict[str, str] = {
+    Status.NEW: N_("new"),
+    Status.ACKNOWLEDGED: N_("acknowledged"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.AWAITING_DOCUMENTS: N_("awaiting documents"),
+    Status.SCHEDULED: N_("scheduled for repatriation"),
+    Status.REPATRIATED: N_("repatriated"),
+    Status.CLOSED: N_("closed"),
+    Status.REFERRED: N_("referred"),
 }
-OPEN_STATUSES = ("new", "acknowledged", "in_progress", "awaiting_documents", "scheduled")
 LANGUAGE_NAMES = {"id": N_("Indonesian"), "en": N_("English")}
 
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.case import OPEN_STATUSES, Status
 from bot.services import sos
-from bot.services.cards import OPEN_STATUSES, STATUSES
+from bot.services.cards import STATUSES
 from storage.models import CaseMessage, Report, ReportEvent, SosAlert
 
 TAG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
@@ -47,8 +48,8 @@ class Cases:
         if report.acknowledged_at is not None:
             return False
         report.acknowledged_by, report.acknowledged_at = officer, self.now
-        if report.status == "new":
-            report.status = "acknowledged"
+        if report.status == Status.NEW:
+            report.status = Status.ACKNOWLEDGED
         self.log(report, officer, "acknowledged")
         return True
 
@@ -65,8 +66,8 @@ class Cases:
         self.acknowledge(report, officer)
         before = report.assigned_to
         report.assigned_to, report.assigned_name, report.assigned_at = officer, name, self.now
-        if report.status in ("new", "acknowledged"):
-            report.status = "in_progress"
+        if report.status in (Status.NEW, Status.ACKNOWLEDGED):
+            report.status = Status.IN_PROGRESS
         self.log(report, officer, "taken", **({"from": before} if before else {}))
         return True
 
@@ -74,7 +75,7 @@ class Cases:
         if status not in STATUSES or status == report.status:
             return False
         before, report.status = report.status, status
-        if status != "new" and report.acknowledged_at is None:
+        if status != Status.NEW and report.acknowledged_at is None:
             report.acknowledged_by, report.acknowledged_at = officer, self.now
         self.log(report, officer, "status", status=status, before=before)
         return True

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
@@ -62,7 +63,7 @@ class Reports:
             language=lang,
             profile_name=profile_name or None,
             sos=sos,
-            priority="P1" if sos else "P3",
+            priority=Priority.P1 if sos else Priority.P3,
             created_at=self.now,
             updated_at=self.now,
         )

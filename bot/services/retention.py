@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.cards import OPEN_STATUSES, STATUSES
+from bot.core.case import OPEN_STATUSES, Status
 from bot.services.drafts import expire_drafts
 from bot.services.reports import Reports
 from storage.models import Report, ReportEvent
 
 log = logging.getLogger(__name__)
 
-FINAL_STATUSES = tuple(s for s in STATUSES if s not in OPEN_STATUSES)
+FINAL_STATUSES = tuple(s for s in Status if s not in OPEN_STATUSES)
 KIND = "erased_retention"
 EVERY = timedelta(hours=1)
 BATCH = 100

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.case import Priority
 from bot.flow.steps import CITIES, PASSPORT
 from bot.i18n import N_, Translator
 from bot.services.cards import LANGUAGE_NAMES, STATUSES
@@ -26,7 +27,7 @@ class Category:
 
 CATEGORIES: tuple[Category, ...] = (
     Category("status", N_("Status"), tuple(STATUSES.items())),
-    Category("priority", N_("Priority"), (("P1", "P1"), ("P2", "P2"), ("P3", "P3"))),
+    Category("priority", N_("Priority"), tuple((p.value, p.value) for p in Priority)),
     Category("city", N_("City"), tuple((o.value, o.label) for o in CITIES)),
     Category("passport", N_("Passport"), tuple((o.value, o.label) for o in PASSPORT)),
     Category("tag", N_("Tag"), ()),

@@ -8,14 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.core.case import Status
 from bot.services.reports import find_reports
 from storage.models import Report
 
 # The case statuses, as stored; the citizen's /status wording for each is in bot.flow.commands.STATUS.
-STATUSES = (
-    "new", "acknowledged", "in_progress", "awaiting_documents", "scheduled", "repatriated", "closed",
-    "referred",
-)  # fmt: skip
+STATUSES = tuple(Status)
 
 
 class ExportError(ValueError):

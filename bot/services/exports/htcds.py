@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.case import Status
 from bot.services.exports.columns import COLUMNS, citizen_of, province_name
 from bot.services.exports.tabular import local_iso
 from storage.models import Report
@@ -26,15 +27,15 @@ EXTENSION = "hotline_extension"
 CITIZENSHIP = "ID"  # ISO 3166 alpha-2: the hotline serves Indonesian citizens
 
 # HTCDS case status picklist: Active, FollowUp, Closed, ClosedReferred
-CASE_STATUS = {
-    "new": "Active",
-    "acknowledged": "Active",
-    "in_progress": "Active",
-    "awaiting_documents": "Active",
-    "scheduled": "Active",
-    "repatriated": "FollowUp",
-    "closed": "Closed",
-    "referred": "ClosedReferred",
+CASE_STATUS: dict[str, str] = {
+    Status.NEW: "Active",
+    Status.ACKNOWLEDGED: "Active",
+    Status.IN_PROGRESS: "Active",
+    Status.AWAITING_DOCUMENTS: "Active",
+    Status.SCHEDULED: "Active",
+    Status.REPATRIATED: "FollowUp",
+    Status.CLOSED: "Closed",
+    Status.REFERRED: "ClosedReferred",
 }
 
 # Hotline columns whose value is carried whole by an HTCDS field; all others go to the extension.
