@@ -12,6 +12,8 @@ from bot.core.actions import (
     ReplyButton,
     ReplyKeyboard,
 )
+from bot.core.callbacks import Scope, callback
+from bot.core.contact import ContactPref
 from bot.flow.model import Context, Outcome, Output, Reply, State
 from bot.flow.steps import BY_ID, FORM, SHORT_FORM, Question, in_full, option_label, safety_values
 from bot.i18n import N_, Translator
@@ -19,8 +21,8 @@ from bot.validators import province_by_code
 
 SKIP = "-"
 DONE = "done"  # the "Done" of a question that takes several answers
-SOS = "sos"  # the callback data of the 🆘 button under every question
-NO_DANGER = "dgr:no"  # "not in danger" to "are you in danger now?"
+SOS = callback(Scope.SOS)  # the data of the 🆘 button under every question
+NO_DANGER = callback(Scope.DANGER, "no")  # "not in danger" to "are you in danger now?"
 PICKED = "_pick"  # the draft key of the answers toggled so far on a question that takes several
 TRANSFER_WARNING = N_(
     "⚠️ The embassy never asks you to transfer money by chat, by phone or to a personal account. "
@@ -50,12 +52,12 @@ def question_keyboard(q: Question, t: Translator, data: dict[str, Any] | None = 
         label = t(o.label)
         if q.multi and o.value not in q.single:
             label = ("☑️ " if o.value in picked else "▫️ ") + label
-        buttons.append(InlineButton(label, f"f:{q.id}:{o.value}"))
+        buttons.append(InlineButton(label, callback(Scope.FORM, q.id, o.value)))
     grid = rows(buttons, q.columns)
     if q.multi:
-        grid += ((InlineButton(t(N_("✅ Done")), f"f:{q.id}:{DONE}"),),)
+        grid += ((InlineButton(t(N_("✅ Done")), callback(Scope.FORM, q.id, DONE)),),)
     if q.skip:
-        grid += ((InlineButton(t(N_("Skip this question ➡️")), f"f:{q.id}:{SKIP}"),),)
+        grid += ((InlineButton(t(N_("Skip this question ➡️")), callback(Scope.FORM, q.id, SKIP)),),)
     if q.id not in ("welcome", "safe"):
         grid += (sos_row(t),)
     return InlineKeyboard(grid)
@@ -169,12 +171,14 @@ def summary(state: State, t: Translator) -> Reply:
     if not in_full(state.data):
         lines += ["", t(LATER)]
     buttons: tuple[tuple[InlineButton, ...], ...] = (
-        (InlineButton(t(N_("✅ Send")), "sum:send"),),
-        (InlineButton(t(N_("✏️ Change an answer")), "sum:change"),),
+        (InlineButton(t(N_("✅ Send")), callback(Scope.SUMMARY, "send")),),
+        (InlineButton(t(N_("✏️ Change an answer")), callback(Scope.SUMMARY, "change")),),
     )
     if not in_full(state.data):
-        buttons += ((InlineButton(t(N_("➕ Add my name and other details now")), "sum:more"),),)
-    buttons += ((InlineButton(t(N_("✖️ Cancel")), "sum:cancel"),),)
+        buttons += (
+            (InlineButton(t(N_("➕ Add my name and other details now")), callback(Scope.SUMMARY, "more")),),
+        )
+    buttons += ((InlineButton(t(N_("✖️ Cancel")), callback(Scope.SUMMARY, "cancel")),),)
     return Reply("\n".join(lines), with_sos(t, *buttons), question=True, protect=True)
 
 
@@ -182,8 +186,12 @@ LATER = N_("You can add your name and the other details later with /update, when
 
 
 def change_picker(state: State, t: Translator) -> Reply:
-    buttons = [InlineButton(t(q.summary_label), f"chg:{q.id}") for q in asked(state.data) if q.summary_label]
-    back = (InlineButton(t(N_("⬅️ Back to the summary")), "chg:back"),)
+    buttons = [
+        InlineButton(t(q.summary_label), callback(Scope.CHANGE, q.id))
+        for q in asked(state.data)
+        if q.summary_label
+    ]
+    back = (InlineButton(t(N_("⬅️ Back to the summary")), callback(Scope.CHANGE, "back")),)
     return Reply(
         t(N_("Which answer do you want to change?")), with_sos(t, *rows(buttons, 2), back), question=True
     )
@@ -231,8 +239,8 @@ def hide_offer(t: Translator) -> Reply:
     """The offer to delete the chat from the phone; the citizen chooses, nothing happens unasked."""
     text = t(HIDE_OFFER)
     buttons = (
-        (InlineButton(t(N_("🗑 Delete the chat")), "hide:yes"),),
-        (InlineButton(t(N_("Keep it")), "hide:no"),),
+        (InlineButton(t(N_("🗑 Delete the chat")), callback(Scope.HIDE, "yes")),),
+        (InlineButton(t(N_("Keep it")), callback(Scope.HIDE, "no")),),
     )
     return Reply(text, InlineKeyboard(buttons))
 
@@ -277,8 +285,8 @@ def sos_alert(ctx: Context, t: Translator, first: bool) -> Reply:
         parts.append(t(N_("If you can call, the emergency number is {phone}."), phone=ctx.phone))
     parts.append(t(N_("May we write to you first, or should we wait until you write to us?")))
     buttons = (
-        (InlineButton(t(N_("✅ You may write to me first")), "pref:any"),),
-        (InlineButton(t(N_("⏸ Wait until I write")), "pref:on_reply"),),
+        (InlineButton(t(N_("✅ You may write to me first")), callback(Scope.CONTACT, ContactPref.ANY)),),
+        (InlineButton(t(N_("⏸ Wait until I write")), callback(Scope.CONTACT, ContactPref.ON_REPLY)),),
     )
     return Reply("\n\n".join(parts), InlineKeyboard(buttons))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
+from bot.core.callbacks import Callback, Scope, callback
 from bot.core.case import Status
 from bot.core.incoming import Incoming, Kind
 from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
@@ -24,7 +25,7 @@ STATUS: dict[str, str] = {
 IN_FORM = (*BY_ID, "summary", "change")
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
 # (held messages wait on: see releases_held)
-CLOSING_BUTTONS = ("hide", "del", "cx")
+CLOSING_BUTTONS = (Scope.HIDE, Scope.DELETE, Scope.CANCEL)
 
 
 def releases_held(inp: Incoming) -> bool:
@@ -37,14 +38,17 @@ def releases_held(inp: Incoming) -> bool:
     if inp.kind is Kind.TEXT and is_danger_word(inp.text):
         return False
     if inp.kind is Kind.BUTTON:
-        kind = (inp.callback_data or "").partition(":")[0]
-        return kind not in CLOSING_BUTTONS
+        pressed = Callback.parse(inp.callback_data)
+        return pressed is not None and pressed.scope not in CLOSING_BUTTONS
     return True
 
 
-def yes_no(t: Translator, kind: str, yes: str) -> InlineKeyboard:
+def yes_no(t: Translator, scope: Scope, yes: str) -> InlineKeyboard:
     return InlineKeyboard(
-        ((InlineButton(yes, f"{kind}:yes"),), (InlineButton(t(N_("No, go back")), f"{kind}:no"),))
+        (
+            (InlineButton(yes, callback(scope, "yes")),),
+            (InlineButton(t(N_("No, go back")), callback(scope, "no")),),
+        )
     )
 
 
@@ -60,7 +64,10 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         return again(state, Reply(help_text(ctx, t)), ctx, t)
     if name == "language":
         keyboard = InlineKeyboard(
-            ((InlineButton("Bahasa Indonesia", "lang:id"),), (InlineButton("English", "lang:en"),))
+            (
+                (InlineButton("Bahasa Indonesia", callback(Scope.LANGUAGE, "id")),),
+                (InlineButton("English", callback(Scope.LANGUAGE, "en")),),
+            )
         )
         return Outcome(state, [Reply(t(N_("Choose your language:")), keyboard)])
     if name == "sos":
@@ -79,15 +86,15 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         if not state.submitted:
             return Outcome(state, [Reply(t(N_("You can update your report after you send it.")))])
         choices = [
-            (InlineButton(t(N_("📍 My location")), "upd:location"),),
-            (InlineButton(t(N_("🛡️ How I am now")), "upd:safety"),),
+            (InlineButton(t(N_("📍 My location")), callback(Scope.UPDATE, "location")),),
+            (InlineButton(t(N_("🛡️ How I am now")), callback(Scope.UPDATE, "safety")),),
         ]
         if state.data.get("_short"):
-            choices.append((InlineButton(t(N_("✍️ The rest of my report")), "upd:more"),))
+            choices.append((InlineButton(t(N_("✍️ The rest of my report")), callback(Scope.UPDATE, "more")),))
         return Outcome(state, [Reply(t(N_("What do you want to update?")), with_sos(t, *choices))])
     if name == "delete":
         text = t(N_("Delete all your data from the hotline? The embassy will no longer see your report."))
-        return Outcome(state, [Reply(text, yes_no(t, "del", t(N_("Yes, delete my data"))))])
+        return Outcome(state, [Reply(text, yes_no(t, Scope.DELETE, t(N_("Yes, delete my data"))))])
     unknown = Reply(t(N_("I do not know that command. Send /help to see what I can do.")))
     return again(state, unknown, ctx, t)
 
@@ -121,16 +128,16 @@ def status_text(state: State, ctx: Context, t: Translator) -> str:
 
 def ask_cancel(state: State, t: Translator) -> Outcome:
     text = t(N_("Delete the answers you gave so far?"))
-    return Outcome(state, [Reply(text, yes_no(t, "cx", t(N_("Yes, delete them"))))])
+    return Outcome(state, [Reply(text, yes_no(t, Scope.CANCEL, t(N_("Yes, delete them"))))])
 
 
-def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Catalogs) -> Outcome:
+def confirmed(state: State, kind: Scope, answer: str, ctx: Context, catalogs: Catalogs) -> Outcome:
     """Buttons of the confirmations and of /update."""
     t = catalogs[state.lang]
-    if kind == "cx" and answer == "yes" and state.step in IN_FORM and not state.submitted:
+    if kind is Scope.CANCEL and answer == "yes" and state.step in IN_FORM and not state.submitted:
         fresh = state.with_(step="new", data={}, report_id=None)
         return Outcome(fresh, [Reply(t(N_("Your answers have been deleted. Send /start to begin again.")))])
-    if kind == "del" and answer == "yes" and ctx.searching:
+    if kind is Scope.DELETE and answer == "yes" and ctx.searching:
         # officers are looking for them after an SOS: once more, plainly, before they lose the trail
         text = t(
             N_(
@@ -140,24 +147,24 @@ def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Cata
         )
         sure = InlineKeyboard(
             (
-                (InlineButton(t(N_("Yes, delete it anyway")), "del:sure"),),
-                (InlineButton(t(N_("No, go back")), "del:no"),),
+                (InlineButton(t(N_("Yes, delete it anyway")), callback(Scope.DELETE, "sure")),),
+                (InlineButton(t(N_("No, go back")), callback(Scope.DELETE, "no")),),
             )
         )
         return Outcome(state, [Reply(text, sure)])
-    if kind == "del" and answer in ("yes", "sure"):
+    if kind is Scope.DELETE and answer in ("yes", "sure"):
         fresh = State(step="new", lang=state.lang)
         goodbye = Reply(t(N_("Your data has been deleted. Send /start if you need help again.")))
         return Outcome(fresh, [goodbye], [EraseMyData()])
-    if kind == "upd" and answer in ("location", "safety") and state.submitted:
+    if kind is Scope.UPDATE and answer in ("location", "safety") and state.submitted:
         data = {**state.data, "_return": "done", "_mode": "update"}
         return Outcome(*ask(state.with_(step=answer, data=data), ctx, t))
-    if kind == "upd" and answer == "more" and state.submitted:
+    if kind is Scope.UPDATE and answer == "more" and state.submitted:
         data = {k: v for k, v in state.data.items() if k not in ("_short", "_return")}
         data["_mode"] = "more"
         following = next_question("safety", data)
         return Outcome(*ask(state.with_(step=following.id if following else "done", data=data), ctx, t))
-    if kind == "hide" and answer == "yes":
+    if kind is Scope.HIDE and answer == "yes":
         # the question message goes too: nothing is left to close or answer on screen
         data = {k: v for k, v in state.data.items() if k not in ("_q", "_kb")}
         if state.step in IN_FORM:
@@ -166,9 +173,9 @@ def confirmed(state: State, kind: str, answer: str, ctx: Context, catalogs: Cata
         if state.data.get("_kb"):  # a share button stays on screen after its message goes: take it off
             return Outcome(state.with_(data=data), [gone, Reply(t(N_("✓ Noted.")), RemoveKeyboard()), Wipe()])
         return Outcome(state.with_(data=data), [gone, Wipe()])
-    if kind == "hide" and answer == "no":
+    if kind is Scope.HIDE and answer == "no":
         return Outcome(state, [Notice(t(N_("Alright, the chat stays as it is.")))])
-    if kind in ("cx", "del") and answer == "no":
+    if kind in (Scope.CANCEL, Scope.DELETE) and answer == "no":
         new_state, out = ask(state, ctx, t)
         return Outcome(new_state, out)
     return Outcome(state, [Notice(t(N_("This button is no longer active.")))])

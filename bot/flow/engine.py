@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.callbacks import Callback, Scope
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
 from bot.flow import commands
@@ -178,24 +179,29 @@ def press(
         if state.step in ("new", "declined"):
             return restart(state, ctx, t)
         return Outcome(*ask(state, ctx, t))
-    kind, _, rest = data.partition(":")
-    if kind == "pref" and rest in (ContactPref.ANY, ContactPref.ON_REPLY):
+    pressed = Callback.parse(data)
+    if pressed is None:
+        return Outcome(state, [Notice(t(N_("This button is no longer active.")))])
+    kind, rest = pressed.scope, pressed.field(0)
+    if kind is Scope.CONTACT and rest in (ContactPref.ANY, ContactPref.ON_REPLY):
         return contact_answer(state, rest, message_id, t)
-    if kind == "f":
-        step, _, value = rest.partition(":")
+    if kind is Scope.FORM:
+        step, value = rest, pressed.field(1)
         q = BY_ID.get(step)
         if q is None or step != state.step:
             return Outcome(state, [Notice(t(N_("This question is already answered.")))])
         if q.multi and value != SKIP and value not in q.single:
             return toggled(state, q, value, ctx, t)
         return chosen(state, q, value, ctx, t)
-    if kind == "lang" and rest in LANGUAGES:
+    if kind is Scope.LANGUAGE and rest in LANGUAGES:
         return switch_language(state, rest, ctx, catalogs)
-    if kind == "sum" and state.step == "summary":
+    if kind is Scope.SUMMARY and state.step == "summary":
         return summary_choice(state, rest, ctx, t)
-    if kind == "chg" and state.step == "change":
-        if rest == "back" or rest not in BY_ID:
+    if kind is Scope.CHANGE and state.step == "change":
+        if rest == "back":
             return Outcome(*ask(state.with_(step="summary"), ctx, t))
+        if rest not in BY_ID:
+            return Outcome(state, [Notice(t(N_("This button is no longer active.")))])
         again = state.with_(step=rest, data={**state.data, "_return": "summary"})
         return Outcome(*ask(again, ctx, t))
     return commands.confirmed(state, kind, rest, ctx, catalogs)
@@ -346,4 +352,6 @@ def summary_choice(state: State, choice: str, ctx: Context, t: Translator) -> Ou
         data = {k: v for k, v in state.data.items() if k != "_short"}
         following = next_question("safety", data)
         return Outcome(*ask(state.with_(step=following.id if following else "summary", data=data), ctx, t))
-    return commands.ask_cancel(state, t)
+    if choice == "cancel":
+        return commands.ask_cancel(state, t)
+    return Outcome(state, [Notice(t(N_("This button is no longer active.")))])

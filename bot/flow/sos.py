@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 
+from bot.core.callbacks import Scope, callback
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
 from bot.flow.asking import SOS, ask, sos_alert
 from bot.flow.model import Context, Effect, GiveConsent, Outcome, Output, RecordSOS, SetContactPref, State
 from bot.i18n import Translator
 
-SOS_BUTTONS = ("f:welcome:sos", "f:safe:sos", SOS)
+SOS_BUTTONS = (callback(Scope.FORM, "welcome", "sos"), callback(Scope.FORM, "safe", "sos"), SOS)
 # What a frightened person types alone (after `_plain`): asked "are you in danger now?", one tap from
 # an SOS. Repeated letters are folded ("tolooong"), so the words are written with single letters.
 DANGER_WORDS = frozenset(

@@ -92,6 +92,11 @@ def in_full(data: dict[str, Any]) -> bool:
     return not data.get("_short")
 
 
+def in_the_full_report(id: str, prompt: str, **more: Any) -> Question:
+    """A question of the full report only, whose answer is kept in the report's field of its name."""
+    return Question(id, prompt, field=id, ask_if=in_full, **more)
+
+
 def safety_values(value: str | None) -> list[str]:
     """The answers to "how are you now", stored comma-separated."""
     return [v for v in (value or "").split(",") if v]
@@ -158,29 +163,23 @@ QUESTIONS: tuple[Question, ...] = (
         single=("free",),
         short=True,
     ),
-    Question(
+    in_the_full_report(
         "full_name",
         N_("What is your full name, as written in your passport?"),
         reads="name",
-        field="full_name",
         summary_label=N_("Name"),
-        ask_if=in_full,
     ),
-    Question(
+    in_the_full_report(
         "birth_date",
         N_("What is your date of birth? For example 17-08-1995."),
         reads="birth_date",
-        field="birth_date",
         summary_label=N_("Date of birth"),
-        ask_if=in_full,
     ),
-    Question(
+    in_the_full_report(
         "nik",
         N_("If you know your NIK (the 16-digit number on your KTP), type it."),
         reads="nik",
-        field="nik",
         summary_label=N_("NIK"),
-        ask_if=in_full,
     ),
     Question(
         "home_province",
@@ -193,44 +192,36 @@ QUESTIONS: tuple[Question, ...] = (
         # a valid NIK names the province already (its first two digits: flow.reading)
         ask_if=lambda d: in_full(d) and not (d.get("nik") and d.get("home_province")),
     ),
-    Question(
+    in_the_full_report(
         "phone",
         N_("Which HP or WA number can we reach you on? Tap «📞 Send my number» or type it."),
         reads="phone",
         share="contact",
         share_label=N_("📞 Send my number"),
-        field="phone",
         summary_label=N_("HP/WA number"),
-        ask_if=in_full,
     ),
-    Question(
+    in_the_full_report(
         "family_contact",
         N_(
             "Is there a family member in Indonesia we may contact? Type their name, who they are to you "
             "(for example ibu, suami, kakak) and their phone number."
         ),
         reads="free_text",
-        field="family_contact",
         summary_label=N_("Family contact"),
-        ask_if=in_full,
     ),
-    Question(
+    in_the_full_report(
         "companions",
         N_("How many other Indonesians are with you? Choose or type a number."),
         options=tuple(Option(str(n), str(n)) for n in range(6)),
         columns=6,
         reads="count",
-        field="companions",
         summary_label=N_("Indonesians with you"),
-        ask_if=in_full,
     ),
-    Question(
+    in_the_full_report(
         "notes",
         N_("Is there anything else we should know?"),
         reads="free_text",
-        field="notes",
         summary_label=N_("Anything else"),
-        ask_if=in_full,
     ),
 )
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import logging
 
 from bot.core.actions import AnswerCallback
+from bot.core.callbacks import Callback, Scope
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.i18n import N_, Catalogs
 from bot.services.broadcasts.drafting import Broadcasting
-from bot.services.broadcasts.presets import ANSWER_PREFIX
 from bot.services.people import People
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,8 @@ class BroadcastAnswers:
 
     @staticmethod
     def wants(inp: Incoming) -> bool:
-        return inp.kind is Kind.BUTTON and (inp.callback_data or "").startswith(f"{ANSWER_PREFIX}:")
+        pressed = Callback.parse(inp.callback_data) if inp.kind is Kind.BUTTON else None
+        return pressed is not None and pressed.scope is Scope.ANSWER
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         recorded = await self.broadcasting.answer(inp.user_id, inp.callback_data or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.actions import AnswerCallback, SendMessage
-from bot.core.callbacks import record_id
+from bot.core.callbacks import Callback, Scope
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.handlers import officer_commands
@@ -25,7 +25,11 @@ class OfficerHandler:
         """Officer group updates, officer buttons anywhere, officer commands from staff in private."""
         if inp.chat_id == self.desk.alerts.officer_chat_id:
             return True
-        if inp.kind is Kind.BUTTON and (inp.callback_data or "").startswith("o:"):
+        if (
+            inp.kind is Kind.BUTTON
+            and (pressed := Callback.parse(inp.callback_data))
+            and pressed.scope is Scope.CASE
+        ):
             return True
         if inp.kind is not Kind.COMMAND:
             return False
@@ -78,9 +82,9 @@ class OfficerHandler:
 
     async def press(self, inp: Incoming, port: BotPort) -> None:
         desk, t = self.desk, self.desk.t
-        parts = (inp.callback_data or "").split(":")
-        action = parts[1] if len(parts) > 1 else ""
-        number = record_id(parts[2] if len(parts) > 2 else "")
+        pressed = Callback.parse(inp.callback_data)
+        action = pressed.field(0) if pressed and pressed.scope is Scope.CASE else ""
+        number = pressed.number(1) if pressed and len(pressed.fields) == 2 else None
         notice: str | None = t(N_("This button is no longer active."))
         details: str | None = None
         if number is not None and action == "ack":

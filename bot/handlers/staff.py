@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.actions import AnswerCallback, SendDocument, SendMessage
-from bot.core.callbacks import record_id
+from bot.core.callbacks import Callback, Scope, record_id
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.handlers.staff_compose import STALE, Composing
@@ -23,7 +23,6 @@ from bot.services.broadcasts.report import list_keyboard, list_text
 
 log = logging.getLogger(__name__)
 COMMANDS = frozenset({"broadcast", "broadcasts"})
-PREFIX = "bc:"
 
 
 class StaffHandler:
@@ -37,7 +36,8 @@ class StaffHandler:
         if not inp.is_private:
             return False
         if inp.kind is Kind.BUTTON:
-            return (inp.callback_data or "").startswith(PREFIX)
+            pressed = Callback.parse(inp.callback_data)
+            return pressed is not None and pressed.scope is Scope.STAFF
         if inp.kind is Kind.COMMAND and inp.command in COMMANDS:
             return True
         typing = inp.kind is Kind.TEXT or (inp.kind is Kind.COMMAND and inp.command == "cancel")
@@ -72,7 +72,8 @@ class StaffHandler:
             await self.composing.text(inp, port)
 
     async def press(self, inp: Incoming, port: BotPort) -> str | None:
-        parts = (inp.callback_data or "").split(":")[1:]
+        pressed = Callback.parse(inp.callback_data)
+        parts = list(pressed.fields) if pressed is not None and pressed.scope is Scope.STAFF else []
         t = self.desk.t
         if not parts or not parts[0]:
             return t(N_("This button is no longer active."))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.actions import InlineButton, InlineKeyboard
+from bot.core.callbacks import Scope, callback
 from bot.i18n import N_, Translator
 from bot.services.broadcasts import CATEGORIES, PRESETS, Counts, Filters, describe
 from bot.services.broadcasts.filters import BY_CODE, shown
@@ -17,8 +18,9 @@ from bot.services.broadcasts.presets import preset
 Panel = tuple[str, InlineKeyboard]
 
 
-def _b(text: str, data: str) -> InlineButton:
-    return InlineButton(text, data)
+def _b(text: str, *fields: object) -> InlineButton:
+    """A staff button: its data is bc:<fields>."""
+    return InlineButton(text, callback(Scope.STAFF, *fields))
 
 
 Rows = list[tuple[InlineButton, ...]]
@@ -29,7 +31,7 @@ def _rows(buttons: list[InlineButton], width: int) -> Rows:
 
 
 def cancel_row(t: Translator) -> tuple[InlineButton, ...]:
-    return (_b(t(N_("✖️ Cancel")), "bc:c"),)
+    return (_b(t(N_("✖️ Cancel")), "c"),)
 
 
 def counts_lines(counts: Counts, t: Translator) -> list[str]:
@@ -50,9 +52,9 @@ def audience_panel(filters: Filters, counts: Counts, t: Translator) -> Panel:
     for category in CATEGORIES:
         chosen = len(filters.get(category.code))
         label = t(category.name) + (f" ({chosen})" if chosen else "")
-        buttons.append(_b(label, f"bc:f:{category.code}"))
+        buttons.append(_b(label, "f", category.code))
     rows = _rows(buttons, 3)
-    rows.append((_b(t(N_("🧹 Everyone")), "bc:x"), _b(t(N_("Next ➡️")), "bc:n")))
+    rows.append((_b(t(N_("🧹 Everyone")), "x"), _b(t(N_("Next ➡️")), "n")))
     rows.append(cancel_row(t))
     return "\n".join(lines), InlineKeyboard(tuple(rows))
 
@@ -67,9 +69,9 @@ def category_panel(code: str, filters: Filters, counts: Counts, values: list[str
     else:
         lines.append(t(N_("No case has a tag yet. Officers add one with /tag PNH-000123 wave-3.")))
     chosen = filters.get(code)
-    buttons = [_b(("✓ " if v in chosen else "") + shown(code, v, t), f"bc:t:{code}:{v}") for v in values]
+    buttons = [_b(("✓ " if v in chosen else "") + shown(code, v, t), "t", code, v) for v in values]
     rows = _rows(buttons, 2)
-    rows.append((_b(t(N_("◀️ Back")), "bc:f:-"),))
+    rows.append((_b(t(N_("◀️ Back")), "f", "-"),))
     rows.append(cancel_row(t))
     return "\n".join(lines), InlineKeyboard(tuple(rows))
 
@@ -80,13 +82,13 @@ def text_panel(lang: str, t: Translator) -> Panel:
     else:
         text = t(N_("📣 Step 3 of 5: now write the same message in English."))
     hint = t(N_("Skip it if you write in one language only: those citizens then get the other text."))
-    keyboard = InlineKeyboard(((_b(t(N_("Skip ➡️")), "bc:s"),), cancel_row(t)))
+    keyboard = InlineKeyboard(((_b(t(N_("Skip ➡️")), "s"),), cancel_row(t)))
     return f"{text}\n{hint}", keyboard
 
 
 def buttons_panel(t: Translator) -> Panel:
     text = t(N_("📣 Step 4 of 5: which answer buttons go under the message?"))
-    rows: Rows = [(_b(t(p.name), f"bc:b:{p.code}"),) for p in PRESETS]
+    rows: Rows = [(_b(t(p.name), "b", p.code),) for p in PRESETS]
     rows.append(cancel_row(t))
     return text, InlineKeyboard(tuple(rows))
 
@@ -99,7 +101,7 @@ def when_panel(zone: str, t: Translator) -> Panel:
         ),
         zone=zone,
     )
-    return text, InlineKeyboard(((_b(t(N_("🚀 Now")), "bc:w"),), cancel_row(t)))
+    return text, InlineKeyboard(((_b(t(N_("🚀 Now")), "w"),), cancel_row(t)))
 
 
 def confirm_panel(
@@ -123,9 +125,9 @@ def confirm_panel(
     lines.append(t(N_("🕒 Goes out: {when}"), when=when) if when else t(N_("🕒 Goes out: now")))
     rows: list[tuple[InlineButton, ...]] = []
     if counts.total - counts.blocked > 0:
-        rows.append((_b(t(N_("✅ Send to {n} citizens"), n=counts.total), "bc:go"),))
+        rows.append((_b(t(N_("✅ Send to {n} citizens"), n=counts.total), "go"),))
     else:
         lines.append(t(N_("No one can get it: change the audience.")))
-    rows.append((_b(t(N_("✏️ Start again")), "bc:re"),))
+    rows.append((_b(t(N_("✏️ Start again")), "re"),))
     rows.append(cancel_row(t))
     return "\n".join(lines), InlineKeyboard(tuple(rows))

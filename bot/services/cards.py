@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from bot.core.actions import InlineButton, InlineKeyboard
+from bot.core.callbacks import Scope, callback
 from bot.core.case import Priority, Status
 from bot.core.contact import ContactPref
 from bot.flow.steps import BY_ID, option_label, safety_values
@@ -147,10 +148,10 @@ def within_limit(text: str, limit: int = MESSAGE_LIMIT) -> str:
 def card_keyboard(report: Report, t: Translator, sos: SosState = NO_SOS) -> InlineKeyboard:
     row = []
     if report.acknowledged_at is None or sos.waiting:
-        row.append(InlineButton(t(N_("✋ Acknowledge")), f"o:ack:{report.id}"))
+        row.append(InlineButton(t(N_("✋ Acknowledge")), callback(Scope.CASE, "ack", report.id)))
     if report.assigned_to is None:
-        row.append(InlineButton(t(N_("📥 Take")), f"o:take:{report.id}"))
-    row.append(InlineButton(t(N_("📄 Details")), f"o:det:{report.id}"))
+        row.append(InlineButton(t(N_("📥 Take")), callback(Scope.CASE, "take", report.id)))
+    row.append(InlineButton(t(N_("📄 Details")), callback(Scope.CASE, "det", report.id)))
     return InlineKeyboard((tuple(row),))
 
 
@@ -181,10 +182,10 @@ def sos_text(report: Report, alert: SosAlert, contact_pref: str, t: Translator, 
 def sos_keyboard(report: Report, alert: SosAlert, t: Translator) -> InlineKeyboard:
     row = []
     if alert.acknowledged_at is None:
-        row.append(InlineButton(t(N_("✋ Acknowledge SOS")), f"o:ack:{report.id}"))
+        row.append(InlineButton(t(N_("✋ Acknowledge SOS")), callback(Scope.CASE, "ack", report.id)))
     if report.assigned_to is None:
-        row.append(InlineButton(t(N_("📥 Take")), f"o:take:{report.id}"))
-    row.append(InlineButton(t(N_("📄 Details")), f"o:det:{report.id}"))
+        row.append(InlineButton(t(N_("📥 Take")), callback(Scope.CASE, "take", report.id)))
+    row.append(InlineButton(t(N_("📄 Details")), callback(Scope.CASE, "det", report.id)))
     return InlineKeyboard((tuple(row),))
 
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.actions import InlineButton, InlineKeyboard
-from bot.core.callbacks import record_id
+from bot.core.callbacks import Callback, Scope, callback
 from bot.i18n import N_, Translator
 
-ANSWER_PREFIX = "ba"
-PREVIEW_DATA = "bc:pv"  # a preview's buttons look the same, and only say that it is a preview
+PREVIEW_DATA = callback(
+    Scope.STAFF, "pv"
+)  # a preview's buttons look the same, and only say that it is a preview
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ def keyboard(code: str, broadcast_id: int | None, t: Translator) -> InlineKeyboa
     if not options:
         return None
     buttons = tuple(
-        InlineButton(t(label), f"{ANSWER_PREFIX}:{broadcast_id}:{option}" if broadcast_id else PREVIEW_DATA)
+        InlineButton(t(label), callback(Scope.ANSWER, broadcast_id, option) if broadcast_id else PREVIEW_DATA)
         for option, label in options
     )
     return InlineKeyboard(tuple((b,) for b in buttons))
@@ -63,8 +64,8 @@ def keyboard(code: str, broadcast_id: int | None, t: Translator) -> InlineKeyboa
 
 def parse_answer(data: str) -> tuple[int, str] | None:
     """(broadcast id, option) of a citizen's press, or None when the data is not one."""
-    parts = data.split(":")
-    number = record_id(parts[1]) if len(parts) == 3 else None
-    if number is None or parts[0] != ANSWER_PREFIX or not parts[2]:
+    pressed = Callback.parse(data)
+    if pressed is None or pressed.scope is not Scope.ANSWER or len(pressed.fields) != 2:
         return None
-    return number, parts[2]
+    number = pressed.number(0)
+    return (number, pressed.fields[1]) if number is not None and pressed.fields[1] else None

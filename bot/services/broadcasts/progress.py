@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from babel.dates import format_timedelta
 
 from bot.core.actions import InlineButton, InlineKeyboard
+from bot.core.callbacks import Scope, callback
 from bot.i18n import N_, Translator
 from bot.services.broadcasts.figures import Figures
 from bot.services.broadcasts.filters import Filters, describe
@@ -80,7 +81,7 @@ def progress_text(broadcast: Broadcast, figures: Figures, t: Translator, rate: f
 
 def progress_keyboard(broadcast: Broadcast, t: Translator) -> InlineKeyboard:
     if broadcast.status in (DONE, STOPPED):
-        button = InlineButton(t(N_("📊 Answers and report")), f"bc:rep:{broadcast.id}")
+        button = InlineButton(t(N_("📊 Answers and report")), callback(Scope.STAFF, "rep", broadcast.id))
     else:
-        button = InlineButton(t(N_("⏹ Stop this broadcast")), f"bc:stop:{broadcast.id}")
+        button = InlineButton(t(N_("⏹ Stop this broadcast")), callback(Scope.STAFF, "stop", broadcast.id))
     return InlineKeyboard(((button,),))

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import InlineButton, InlineKeyboard
+from bot.core.callbacks import Scope, callback
 from bot.i18n import N_, Translator
 from bot.services.broadcasts.answers import tally
 from bot.services.broadcasts.figures import Figures, figures, outcomes
@@ -53,7 +54,9 @@ def list_text(items: Sequence[tuple[Broadcast, Figures, int]], t: Translator) ->
 
 
 def list_keyboard(items: Sequence[tuple[Broadcast, Figures, int]], t: Translator) -> InlineKeyboard | None:
-    buttons = [InlineButton(t(N_("📊 #{n}"), n=b.id), f"bc:rep:{b.id}") for b, _, _ in items]
+    buttons = [
+        InlineButton(t(N_("📊 #{n}"), n=b.id), callback(Scope.STAFF, "rep", b.id)) for b, _, _ in items
+    ]
     rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
     return InlineKeyboard(rows) if rows else None
 
@@ -78,9 +81,11 @@ async def report_text(session: AsyncSession, broadcast: Broadcast, t: Translator
 
 
 def report_keyboard(broadcast: Broadcast, t: Translator) -> InlineKeyboard:
-    row = [InlineButton(t(N_("⬇️ CSV of who got it and answered")), f"bc:csv:{broadcast.id}")]
+    row = [
+        InlineButton(t(N_("⬇️ CSV of who got it and answered")), callback(Scope.STAFF, "csv", broadcast.id))
+    ]
     if broadcast.status in ACTIVE:
-        row.append(InlineButton(t(N_("⏹ Stop this broadcast")), f"bc:stop:{broadcast.id}"))
+        row.append(InlineButton(t(N_("⏹ Stop this broadcast")), callback(Scope.STAFF, "stop", broadcast.id)))
     return InlineKeyboard(tuple((b,) for b in row))
 
 

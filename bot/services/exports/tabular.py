@@ -83,10 +83,10 @@ def _xlsx_cell(ws: Any, cell_type: Any, column: Column, value: Value, zone: Zone
 
 def to_xlsx(cases: Sequence[Report], zone: ZoneInfo) -> bytes:
     """One sheet "cases": typed cells, a frozen header row, column widths and an autofilter."""
-    from openpyxl import Workbook  # type: ignore[import-untyped]
-    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook(write_only=True)  # streams rows: ten thousand cases stay light
     ws = wb.create_sheet("cases")
