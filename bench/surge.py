@@ -1,6 +1,11 @@
 """A surge: N citizens complete full reports at once against the emulator, beside a bare echo bot.
 
     python -m bench.surge [--citizens 3000] [--framework aiogram|ptb|both] [--database URL]
+    python -m bench.surge --knee [--crowds 100,200,400,…] [--window 60] [--think 10] [--framework …]
+
+--knee answers the operator's question: how many citizens reporting at the same time, at a human
+pace, can one process serve with reply p99 under 250 ms and SOS-to-group p99 under 1 s? It steps
+the crowd up, each crowd for --window seconds on a fresh hotline, and prints a table and the knee.
 
 For each framework the hotline runs as its own process (`python -m bot run`, as in production) and
 this process hosts the emulator and the citizens; then the echo bot (`python -m bot.runtime.echo`)
@@ -94,8 +99,11 @@ def percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
 
 
-async def drive(emu: Emulator, load: Load, echo: bool, group: int | None) -> Figures:
-    """Every citizen through its script at once; returns when all are done (or have failed)."""
+async def drive(
+    emu: Emulator, load: Load, echo: bool, group: int | None, window: float | None = None
+) -> Figures:
+    """Every citizen through its script at once; returns when all are done (or have failed), or with
+    `window`, after that many seconds (what is under way is dropped; SOS cards are waited for)."""
     figures = Figures()
     people: dict[int, Citizen] = {}
     for user_id, script in load.scripts():
@@ -106,21 +114,32 @@ async def drive(emu: Emulator, load: Load, echo: bool, group: int | None) -> Fig
     try:
         starts = {u: rng.uniform(0, load.think) for u in people}
         thinkers = {u: thinker(random.Random(load.seed * 1_000_003 + u), load.think) for u in people}
-        await asyncio.gather(*(c.run(starts[u], thinkers[u]) for u, c in people.items()))
+        runs = [asyncio.create_task(c.run(starts[u], thinkers[u])) for u, c in people.items()]
+        _, cut = await asyncio.wait(runs, timeout=window)
+        for run in cut:
+            run.cancel()
+        await asyncio.gather(*runs, return_exceptions=window is not None)
         if group is not None:
-            await wait_for_cards(figures, len(people))
+            await wait_for_cards(
+                figures, len(people) if window is None else len(figures.sos_pressed), sos=window is not None
+            )
     finally:
         stop_listening()
     return figures
 
 
-async def wait_for_cards(figures: Figures, wanted: int, quiet: float = 20.0) -> None:
-    """The outbox may still be sending cards after the last answer: wait while they keep coming."""
-    seen, since = len(figures.cards), time.perf_counter()
-    while len(figures.cards) < wanted and time.perf_counter() - since < quiet:
+async def wait_for_cards(figures: Figures, wanted: int, quiet: float = 20.0, sos: bool = False) -> None:
+    """The outbox may still be sending cards after the last answer: wait while they keep coming
+    (`sos`: only the cards of the citizens who pressed SOS count)."""
+
+    def got() -> int:
+        return len(figures.sos_latencies()) if sos else len(figures.cards)
+
+    seen, since = got(), time.perf_counter()
+    while got() < wanted and time.perf_counter() - since < quiet:
         await asyncio.sleep(0.1)
-        if len(figures.cards) != seen:
-            seen, since = len(figures.cards), time.perf_counter()
+        if got() != seen:
+            seen, since = got(), time.perf_counter()
 
 
 async def fresh_database(url: str) -> None:
@@ -147,7 +166,9 @@ async def reports_stored(url: str) -> int:
         await engine.dispose()
 
 
-async def run_hotline(framework: str, load: Load, db_url: str, folder: Path, profile: bool) -> Result:
+async def run_hotline(
+    framework: str, load: Load, db_url: str, folder: Path, profile: bool, window: float | None = None
+) -> Result:
     await fresh_database(db_url)
     emu = Emulator(token=DEFAULT_TOKEN, limits=Limits(enabled=False))
     await emu.start(host="127.0.0.1", port=0)
@@ -165,7 +186,7 @@ async def run_hotline(framework: str, load: Load, db_url: str, folder: Path, pro
             if proc.poll() is not None:
                 raise SystemExit(f"the hotline did not start; see {log}")
             cpu_before = cpu_seconds(proc.pid)
-            figures = await drive(emu, load, echo=False, group=GROUP)
+            figures = await drive(emu, load, echo=False, group=GROUP, window=window)
             memory, cpu = peak_memory_mb(proc.pid), cpu_seconds(proc.pid) - cpu_before
     finally:
         await emu.stop()
@@ -266,6 +287,76 @@ async def main(
     return results
 
 
+KNEE_REPLY_P99, KNEE_SOS_P99 = 0.25, 1.0  # the goals a step must meet to be within capacity
+
+
+@dataclass(frozen=True)
+class Crowd:
+    citizens: int
+    offered: float  # updates a second the crowd offers
+    handled: float
+    reply_p50: float
+    reply_p99: float
+    sos_p99: float
+    cpu_ms: float
+    memory_mb: float
+
+    @property
+    def within(self) -> bool:
+        return self.reply_p99 < KNEE_REPLY_P99 and (math.isnan(self.sos_p99) or self.sos_p99 < KNEE_SOS_P99)
+
+
+async def knee(
+    frameworks: Sequence[str], crowds: Sequence[int], think: float, window: float, database: str | None,
+    sos_share: float, seed: int,
+) -> dict[str, list[Crowd]]:  # fmt: skip
+    """Each crowd in turn, `window` seconds each, on a fresh hotline and database; stops after the
+    first crowd that misses a goal. The knee: the largest crowd within both goals."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-knee-"))
+    kind = "SQLite" if database is None or database.startswith("sqlite") else database.split(":", 1)[0]
+    print(
+        f"knee: crowds of {', '.join(f'{n:,}' for n in crowds)} citizens reporting at once, "
+        f"{think:g} s between steps, {window:g} s each, on {kind}; goals: reply p99 < "
+        f"{KNEE_REPLY_P99 * 1000:.0f} ms, SOS p99 < {KNEE_SOS_P99:g} s; files in {folder}",
+        flush=True,
+    )
+    found: dict[str, list[Crowd]] = {}
+    for framework in frameworks:
+        steps: list[Crowd] = []
+        print(
+            f"\n{framework}\n  citizens  offered/s  handled/s  reply p50  reply p99  SOS p99  "
+            "CPU/update  memory"
+        )
+        for n in crowds:
+            db_url = database or f"sqlite+aiosqlite:///{folder}/knee-{framework}-{n}.db"
+            result = await run_hotline(
+                framework, Load(n, sos_share, think, seed), db_url, folder, False, window
+            )
+            f = result.figures
+            step = Crowd(
+                n, n / think, result.rate, percentile(f.replies, 0.5), percentile(f.replies, 0.99),
+                percentile(f.sos_latencies(), 0.99), result.cpu / max(f.updates, 1) * 1000, result.memory_mb,
+            )  # fmt: skip
+            steps.append(step)
+            print(
+                f"  {n:>8,}  {step.offered:>9.0f}  {step.handled:>9.0f}  {ms(step.reply_p50):>9}  "
+                f"{ms(step.reply_p99):>9}  {ms(step.sos_p99):>7}  {step.cpu_ms:>7.1f} ms  "
+                f"{step.memory_mb:>4.0f} MB"
+                f"{'' if step.within else '  <- past the knee'}",
+                flush=True,
+            )
+            if not step.within:
+                break
+        within = [s.citizens for s in steps if s.within]
+        print(
+            f"  knee ({framework}, {kind}): "
+            + (f"{max(within):,} citizens at once" if within else f"below {crowds[0]:,} citizens"),
+            flush=True,
+        )
+        found[framework] = steps
+    return found
+
+
 def cli(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.surge", description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=3000)
@@ -276,8 +367,20 @@ def cli(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="run the hotline under cProfile")
     parser.add_argument("--no-floor", action="store_true", help="skip the echo bot (while profiling)")
+    parser.add_argument(
+        "--knee", action="store_true",
+        help="step the crowd up (--crowds) at a human pace (--think, 10 s unless given) and print where "
+        "reply p99 < 250 ms and SOS p99 < 1 s stop holding",
+    )  # fmt: skip
+    parser.add_argument("--crowds", default="100,200,400,600,800,1000,1200", help="with --knee: the crowds")
+    parser.add_argument("--window", type=float, default=60.0, help="with --knee: seconds each crowd runs")
     args = parser.parse_args(argv)
     frameworks = ("aiogram", "ptb") if args.framework == "both" else (args.framework,)
+    if args.knee:
+        think = args.think if "--think" in (argv if argv is not None else sys.argv) else 10.0
+        crowds = [int(n) for n in args.crowds.split(",") if n.strip()]
+        asyncio.run(knee(frameworks, crowds, think, args.window, args.database, args.sos, args.seed))
+        return
     load = Load(args.citizens, args.sos, args.think, args.seed)
     results = asyncio.run(main(frameworks, load, args.database, args.profile, not args.no_floor))
     incomplete = any(

@@ -160,14 +160,14 @@ class Hotline:
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
         port = SharedRatePort(port, self.spent)
-        ahead = await self._flood_turn(inp, port) if inp.is_private else False
+        overtaking = await self._flood_turn(inp, port) if inp.is_private else False
         urgent = is_sos(inp)
         if urgent and self.admission.waiting(inp.chat_id):
-            ahead = True  # it passes messages of its chat that wait in line
+            overtaking = True  # it passes messages of its chat that wait in line
         async with self.admission.turn(inp.chat_id, urgent):  # a surge waits in line; an SOS does not
-            await self._route(inp, port, ahead)
+            await self._route(inp, port, overtaking)
 
-    async def _route(self, inp: Incoming, port: BotPort, ahead: bool) -> None:
+    async def _route(self, inp: Incoming, port: BotPort, overtaking: bool) -> None:
         if self.answers.wants(inp):  # a citizen's answer to a broadcast, before their conversation
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.answers.handle(inp, port)))
         elif await self.staff.wants(inp):
@@ -175,7 +175,7 @@ class Hotline:
         elif self.officers.wants(inp):
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.officers.handle(inp, port)))
         elif inp.is_private:  # the citizen's handler records the update with the answer (exactly once)
-            await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port, ahead))
+            await self.locks.run(inp.chat_id, lambda: self.citizens.handle(inp, port, overtaking))
         else:
             log.info("ignored an update from chat %s, which is not the officer group", inp.chat_id)
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
-from aiogram import Bot
+from aiogram import Bot, methods
 from aiogram.exceptions import (
     ClientDecodeError,
     TelegramAPIError,
@@ -20,20 +21,13 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import (
-    BufferedInputFile,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
-    KeyboardButton,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    ReplyParameters,
-)
+from aiogram.methods.base import TelegramMethod
+from aiogram.types import BufferedInputFile, Message
 
-from bot.core import actions as a
 from bot.core.port import DeliveryError
+from bot.runtime.calls import Call
+from bot.runtime.framework_port import FrameworkPort
 
-NOT_MODIFIED = "message is not modified"
 CODES: tuple[tuple[type[TelegramAPIError], int], ...] = (
     (TelegramForbiddenError, 403),
     (TelegramBadRequest, 400),
@@ -45,7 +39,6 @@ CODES: tuple[tuple[type[TelegramAPIError], int], ...] = (
     (TelegramServerError, 500),
     (TelegramNetworkError, 0),
 )
-Keyboard = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
 
 
 def delivery_error(exc: TelegramAPIError) -> DeliveryError:
@@ -73,121 +66,33 @@ def plain(status: object) -> str:
     return str(getattr(status, "value", status))
 
 
-def inline(keyboard: a.InlineKeyboard | None) -> InlineKeyboardMarkup | None:
-    if keyboard is None:
-        return None
-    rows = [
-        [
-            InlineKeyboardButton(text=b.text, url=b.url)
-            if b.url
-            else InlineKeyboardButton(text=b.text, callback_data=b.data)
-            for b in row
-        ]
-        for row in keyboard.rows
-    ]
-    return InlineKeyboardMarkup(inline_keyboard=rows)
+# The Bot API's methods as aiogram's method classes ("sendMessage": aiogram.methods.SendMessage)
+METHODS: dict[str, type[TelegramMethod[Any]]] = {}
 
 
-def markup(value: a.Markup | None) -> Keyboard | None:
-    if isinstance(value, a.ReplyKeyboard):
-        rows = [
-            [
-                KeyboardButton(
-                    text=b.text,
-                    request_location=b.request_location or None,
-                    request_contact=b.request_contact or None,
-                )
-                for b in row
-            ]
-            for row in value.rows
-        ]
-        return ReplyKeyboardMarkup(
-            keyboard=rows,
-            one_time_keyboard=value.one_time,
-            resize_keyboard=value.resize,
-            input_field_placeholder=value.placeholder,
-        )
-    if isinstance(value, a.RemoveKeyboard):
-        return ReplyKeyboardRemove()
-    return inline(value)
+def method_class(name: str) -> type[TelegramMethod[Any]]:
+    found = METHODS.get(name)
+    if found is None:
+        found = METHODS[name] = getattr(methods, name[0].upper() + name[1:])
+    return found
 
 
-def reply_to(message_id: int | None) -> ReplyParameters | None:
-    return (
-        None
-        if message_id is None
-        else ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
-    )
-
-
-class AiogramPort:
-    """The core's actions as aiogram Bot calls; Telegram's errors as DeliveryError."""
+class AiogramPort(FrameworkPort):
+    """The core's actions as aiogram calls; Telegram's errors as DeliveryError."""
 
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def perform(self, action: a.Action) -> int | None:
-        try:
-            with telegram_errors():
-                return await self._perform(action)
-        except DeliveryError as exc:
-            if exc.code == 400 and NOT_MODIFIED in exc.description.lower():
-                return None  # an edit that changes nothing is no error
-            raise
+    def errors(self) -> AbstractContextManager[None]:
+        return telegram_errors()
 
-    async def member_status(self, chat_id: int, user_id: int) -> str:
-        with telegram_errors():
-            member = await self.bot.get_chat_member(chat_id, user_id)
+    async def call(self, call: Call) -> int | None:
+        params = dict(call.params)
+        if call.upload is not None:
+            params[call.upload.field] = BufferedInputFile(call.upload.content, call.upload.filename)
+        result = await self.bot(method_class(call.method)(**params))
+        return result.message_id if call.sends and isinstance(result, Message) else None
+
+    async def chat_member_status(self, chat_id: int, user_id: int) -> str:
+        member = await self.bot.get_chat_member(chat_id, user_id)
         return plain(member.status)
-
-    async def _perform(self, action: a.Action) -> int | None:
-        bot = self.bot
-        if isinstance(action, a.SendMessage):
-            sent = await bot.send_message(
-                action.chat_id,
-                action.text,
-                message_thread_id=action.thread_id,
-                protect_content=action.protect_content,
-                reply_parameters=reply_to(action.reply_to),
-                reply_markup=markup(action.markup),
-            )
-            return sent.message_id
-        if isinstance(action, a.EditMessage):
-            await bot.edit_message_text(
-                action.text,
-                chat_id=action.chat_id,
-                message_id=action.message_id,
-                reply_markup=inline(action.markup),
-            )
-        elif isinstance(action, a.EditMarkup):
-            await bot.edit_message_reply_markup(
-                chat_id=action.chat_id, message_id=action.message_id, reply_markup=inline(action.markup)
-            )
-        elif isinstance(action, a.DeleteMessages):
-            ids = list(action.message_ids)
-            if len(ids) == 1:
-                await bot.delete_message(action.chat_id, ids[0])
-            else:
-                for start in range(0, len(ids), 100):  # deleteMessages takes at most 100
-                    await bot.delete_messages(action.chat_id, ids[start : start + 100])
-        elif isinstance(action, a.AnswerCallback):
-            await bot.answer_callback_query(action.callback_id, text=action.text, show_alert=action.alert)
-        elif isinstance(action, a.SendLocation):
-            sent = await bot.send_location(
-                action.chat_id,
-                action.latitude,
-                action.longitude,
-                message_thread_id=action.thread_id,
-                reply_parameters=reply_to(action.reply_to),
-            )
-            return sent.message_id
-        elif isinstance(action, a.SendDocument):
-            sent = await bot.send_document(
-                action.chat_id,
-                BufferedInputFile(action.content, action.filename),
-                message_thread_id=action.thread_id,
-                caption=action.caption,
-                protect_content=action.protect_content,
-            )
-            return sent.message_id
-        return None

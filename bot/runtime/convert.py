@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.incoming import Contact, Incoming, Kind, Location
 
@@ -37,6 +37,7 @@ UPDATE_KINDS = frozenset({
 MAX_TEXT = 4096  # Telegram's limit for a message text
 MAX_CAPTION = 4096  # captions are shorter (1,024; 4,096 for premium users)
 MAX_CALLBACK_BYTES = 64
+T = TypeVar("T")
 MAX_ID = 2**63  # ids are 64-bit integers (Telegram's fit in 52 bits)
 
 
@@ -189,6 +190,12 @@ def _plain(value: str) -> str:
     return str.__str__(value)  # a str subclass (a framework's enum) as a plain str
 
 
+def _present(value: T | None, key: str) -> T:
+    if value is None:
+        raise MalformedUpdate(f"{key} is missing")
+    return value
+
+
 def _opt_map(data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
     value = data.get(key)
     if value is None or isinstance(value, Mapping):
@@ -197,10 +204,7 @@ def _opt_map(data: Mapping[str, Any], key: str) -> Mapping[str, Any] | None:
 
 
 def _req_map(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = _opt_map(data, key)
-    if value is None:
-        raise MalformedUpdate(f"{key} is missing")
-    return value
+    return _present(_opt_map(data, key), key)
 
 
 def _opt_str(data: Mapping[str, Any], key: str, longest: int | None = None) -> str | None:
@@ -215,10 +219,7 @@ def _opt_str(data: Mapping[str, Any], key: str, longest: int | None = None) -> s
 
 
 def _req_str(data: Mapping[str, Any], key: str) -> str:
-    value = _opt_str(data, key)
-    if value is None:
-        raise MalformedUpdate(f"{key} is missing")
-    return value
+    return _present(_opt_str(data, key), key)
 
 
 def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
@@ -233,10 +234,7 @@ def _opt_int(data: Mapping[str, Any], key: str) -> int | None:
 
 
 def _req_int(data: Mapping[str, Any], key: str) -> int:
-    value = _opt_int(data, key)
-    if value is None:
-        raise MalformedUpdate(f"{key} is missing")
-    return value
+    return _present(_opt_int(data, key), key)
 
 
 def _opt_float(data: Mapping[str, Any], key: str) -> float | None:
@@ -255,7 +253,4 @@ def _opt_float(data: Mapping[str, Any], key: str) -> float | None:
 
 
 def _req_float(data: Mapping[str, Any], key: str) -> float:
-    value = _opt_float(data, key)
-    if value is None:
-        raise MalformedUpdate(f"{key} is missing")
-    return value
+    return _present(_opt_float(data, key), key)

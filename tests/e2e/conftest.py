@@ -15,6 +15,7 @@ import pytest
 from bot.app import Hotline
 from bot.config import Settings, load_settings
 from bot.runtime import make_runtime
+from bot.runtime.base import Mode
 from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 from tests.support.databases import database_url
@@ -71,7 +72,7 @@ async def running(
     hotline = Hotline.from_settings(settings, clock) if clock is not None else Hotline.from_settings(settings)
     await upgrade(hotline.engine)
     stop = asyncio.Event()
-    mode = "webhook" if settings.webhook_url else "polling"
+    mode: Mode = "webhook" if settings.webhook_url else "polling"
     task = asyncio.create_task(make_runtime(settings.framework)(hotline, settings, stop, mode=mode))
     try:
         # the bot is up when it has registered its command menu

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from bot.i18n import Catalogs
@@ -66,13 +67,11 @@ class Phone:
         """Toggle these answers of a question that takes several (each shows ☑️), then tap Done."""
         for value in values:
             data = f"f:{step}:{value}"
-            await self.emu.wait_for(
-                lambda d=data: self.button_message(d, missing_ok=True) is not None, timeout=WAIT
-            )
+            await self.emu.wait_for(partial(self.shows_button, data), timeout=WAIT)
             message_id = self.button_message(data)
             assert message_id is not None
             await self.emu.press(self.user, self.chat_id, message_id, data)
-            await self.emu.wait_for(lambda d=data: self.ticked(d), timeout=WAIT, what=f"{data} ticked")
+            await self.emu.wait_for(partial(self.ticked, data), timeout=WAIT, what=f"{data} ticked")
         if not done:
             return None
         return await self.tap(f"f:{step}:done", expect, **params)
@@ -100,6 +99,9 @@ class Phone:
         after = self.last_id()
         await self.emu.send_sticker(self.user)
         return await self.expect(expect, after)
+
+    def shows_button(self, data: str) -> bool:
+        return self.button_message(data, missing_ok=True) is not None
 
     def button_message(self, data: str, missing_ok: bool = False) -> int | None:
         for entry in reversed(self.emu.bot_messages(self.chat_id)):

@@ -184,6 +184,7 @@ async def test_a_broadcast_to_wave_three_reaches_each_once_in_their_language(off
             continue
         assert len(got) == 1, user_id
         preview = previews[1] if user_id % 2 else previews[0]
+        assert got[0].reply_markup is not None and preview.reply_markup is not None
         assert (got[0].text, got[0].reply_markup["inline_keyboard"][0][0]["text"]) == (
             preview.text,
             preview.reply_markup["inline_keyboard"][0][0]["text"],

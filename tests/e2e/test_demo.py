@@ -53,7 +53,7 @@ def button(screen: str, label: str) -> str:
     """The number the demo shows for the newest button with this label."""
     numbers = re.findall(r"\[(\d+)\] " + re.escape(label), screen)
     assert numbers, f"no button {label!r} on the screen:\n{screen}"
-    return numbers[-1]
+    return str(numbers[-1])
 
 
 def test_a_new_user_completes_a_report_in_the_demo(tmp_path: Path) -> None:

@@ -265,6 +265,7 @@ async def test_case_commands_and_the_csv_export(desk: Running) -> None:
     await emu.send_command(budi, "export", chat_id=GROUP)
     await emu.wait_for(lambda: any(e.kind == "document" for e in emu.bot_messages(GROUP)), timeout=10)
     document = next(e for e in emu.bot_messages(GROUP) if e.kind == "document")
+    assert document.document is not None
     rows = list(csv.DictReader(io.StringIO(document.document.decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["reference"] == "PNH-000001" and "wave-3" in rows[0]["tags"]

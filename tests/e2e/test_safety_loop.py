@@ -59,7 +59,8 @@ def sos_posts(emu: Emulator) -> list[TranscriptEntry]:
 
 
 def replied_to(entry: TranscriptEntry) -> int | None:
-    return entry.raw.get("reply_to_message", {}).get("message_id")
+    found = entry.raw.get("reply_to_message", {}).get("message_id")
+    return int(found) if found is not None else None
 
 
 def card(emu: Emulator) -> TranscriptEntry:

@@ -20,7 +20,12 @@ GROUP_ID = -1001000000001
 
 
 def _kind(types: list[str]) -> str:
-    known = {("Integer",): "int", ("String",): "str", ("Boolean",): "bool", ("Float",): "float"}
+    known: dict[tuple[str, ...], str] = {
+        ("Integer",): "int",
+        ("String",): "str",
+        ("Boolean",): "bool",
+        ("Float",): "float",
+    }
     if tuple(types) in known:
         return known[tuple(types)]
     if tuple(types) == ("Integer", "String"):

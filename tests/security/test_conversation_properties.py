@@ -275,7 +275,7 @@ def test_any_inputs_to_the_real_hotline(tmp_path: Path, capsys: Any) -> None:
             for n, (kind, value) in enumerate(sequence(lang, prefix, rest), start=1):
                 inp = incoming(kind, value, user, lang, n)
                 before, _ = await stored(hotline, user)
-                await hotline.handle(inp, port)  # type: ignore[arg-type]  # never raises
+                await hotline.handle(inp, port)  # never raises
                 ran["inputs"] += 1
                 after, chosen = await stored(hotline, user)
                 assert after is not None

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
@@ -44,7 +44,7 @@ sqlite_only = pytest.mark.skipif(
 )
 
 
-def _blocking(make: Callable[[], Awaitable[T]]) -> T:
+def _blocking(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine to its end from sync code, even when an event loop runs in this thread."""
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(lambda: asyncio.run(make())).result()
