@@ -14,7 +14,7 @@ from bot.core.actions import (
 )
 from bot.core.callbacks import Scope, callback
 from bot.core.contact import ContactPref
-from bot.flow.model import Context, Outcome, Output, Reply, State
+from bot.flow.model import Context, Outcome, Output, Reply, State, Step
 from bot.flow.steps import BY_ID, FORM, SHORT_FORM, Question, in_full, option_label, safety_values
 from bot.i18n import N_, Translator
 from bot.validators import province_by_code
@@ -58,7 +58,7 @@ def question_keyboard(q: Question, t: Translator, data: dict[str, Any] | None = 
         grid += ((InlineButton(t(N_("✅ Done")), callback(Scope.FORM, q.id, DONE)),),)
     if q.skip:
         grid += ((InlineButton(t(N_("Skip this question ➡️")), callback(Scope.FORM, q.id, SKIP)),),)
-    if q.id not in ("welcome", "safe"):
+    if q.id not in (Step.WELCOME, Step.SAFE):
         grid += (sos_row(t),)
     return InlineKeyboard(grid)
 
@@ -248,17 +248,17 @@ def hide_offer(t: Translator) -> Reply:
 def ask(state: State, ctx: Context, t: Translator) -> tuple[State, list[Output]]:
     """The messages that put the current step in front of the citizen again."""
     q = BY_ID.get(state.step)
-    if q is not None and q.id == "welcome":
+    if q is not None and q.id == Step.WELCOME:
         data = {k: v for k, v in state.data.items() if k != "_kb"}
         keyboard = question_keyboard(q, t)
         return state.with_(data=data), [Reply(welcome_text(ctx, t), keyboard, question=True)]
     if q is not None:
         return ask_question(state, q, t)
-    if state.step == "summary":
+    if state.step == Step.SUMMARY:
         return drop_reply_keyboard(state, [summary(state, t)], t)
-    if state.step == "change":
+    if state.step == Step.CHANGE:
         return drop_reply_keyboard(state, [change_picker(state, t)], t)
-    if state.step == "done":
+    if state.step == Step.DONE:
         text = t(N_("Your report {reference} is with the embassy."), reference=ctx.reference or "")
         return drop_reply_keyboard(state, [Reply(f"{text}\n\n{commands_text(t)}", with_sos(t))], t)
     return state, [Reply(t(N_("Send /start when you want to report to the embassy.")))]
@@ -292,6 +292,6 @@ def sos_alert(ctx: Context, t: Translator, first: bool) -> Reply:
 
 
 def restart(state: State, ctx: Context, t: Translator) -> Outcome:
-    fresh = state.with_(step="welcome", data={})
+    fresh = state.with_(step=Step.WELCOME, data={})
     new_state, out = ask(fresh, ctx, t)
     return Outcome(new_state, out)

@@ -7,7 +7,7 @@ from bot.core.callbacks import Callback, Scope, callback
 from bot.core.case import Status
 from bot.core.incoming import Incoming, Kind
 from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
-from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Wipe
+from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Step, Wipe
 from bot.flow.sos import is_danger_word, is_sos, sos_now
 from bot.flow.steps import BY_ID, next_question
 from bot.i18n import N_, Catalogs, Translator
@@ -22,7 +22,7 @@ STATUS: dict[str, str] = {
     Status.CLOSED: N_("closed"),
     Status.REFERRED: N_("passed to a partner organisation"),
 }
-IN_FORM = (*BY_ID, "summary", "change")
+IN_FORM = (*BY_ID, Step.SUMMARY, Step.CHANGE)
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
 # (held messages wait on: see releases_held)
 CLOSING_BUTTONS = (Scope.HIDE, Scope.DELETE, Scope.CANCEL)
@@ -56,7 +56,7 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
     t = catalogs[state.lang]
     name = inp.command or ""
     if name == "start":
-        if state.step in ("new", "declined"):
+        if state.step in (Step.NEW, Step.DECLINED):
             return restart(state, ctx, t)
         new_state, out = ask(state, ctx, t)
         return Outcome(new_state, [Reply(t(N_("Let's continue where you stopped."))), *out])
@@ -74,7 +74,7 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         return sos_now(state, ctx, t)
     if name == "hide":  # before the report too: someone who only opened the chat may want it gone
         return Outcome(state, [hide_offer(t)])
-    if state.step in ("new", "welcome", "declined"):
+    if state.step in (Step.NEW, Step.WELCOME, Step.DECLINED):
         return restart(state, ctx, t)
     if name == "cancel":
         if state.step in IN_FORM and not state.submitted:
@@ -135,7 +135,7 @@ def confirmed(state: State, kind: Scope, answer: str, ctx: Context, catalogs: Ca
     """Buttons of the confirmations and of /update."""
     t = catalogs[state.lang]
     if kind is Scope.CANCEL and answer == "yes" and state.step in IN_FORM and not state.submitted:
-        fresh = state.with_(step="new", data={}, report_id=None)
+        fresh = state.with_(step=Step.NEW, data={}, report_id=None)
         return Outcome(fresh, [Reply(t(N_("Your answers have been deleted. Send /start to begin again.")))])
     if kind is Scope.DELETE and answer == "yes" and ctx.searching:
         # officers are looking for them after an SOS: once more, plainly, before they lose the trail
@@ -153,17 +153,17 @@ def confirmed(state: State, kind: Scope, answer: str, ctx: Context, catalogs: Ca
         )
         return Outcome(state, [Reply(text, sure)])
     if kind is Scope.DELETE and answer in ("yes", "sure"):
-        fresh = State(step="new", lang=state.lang)
+        fresh = State(step=Step.NEW, lang=state.lang)
         goodbye = Reply(t(N_("Your data has been deleted. Send /start if you need help again.")))
         return Outcome(fresh, [goodbye], [EraseMyData()])
     if kind is Scope.UPDATE and answer in ("location", "safety") and state.submitted:
-        data = {**state.data, "_return": "done", "_mode": "update"}
+        data = {**state.data, "_return": Step.DONE, "_mode": "update"}
         return Outcome(*ask(state.with_(step=answer, data=data), ctx, t))
     if kind is Scope.UPDATE and answer == "more" and state.submitted:
         data = {k: v for k, v in state.data.items() if k not in ("_short", "_return")}
         data["_mode"] = "more"
         following = next_question("safety", data)
-        return Outcome(*ask(state.with_(step=following.id if following else "done", data=data), ctx, t))
+        return Outcome(*ask(state.with_(step=following.id if following else Step.DONE, data=data), ctx, t))
     if kind is Scope.HIDE and answer == "yes":
         # the question message goes too: nothing is left to close or answer on screen
         data = {k: v for k, v in state.data.items() if k not in ("_q", "_kb")}

@@ -40,6 +40,7 @@ from bot.flow.model import (
     SetContactPref,
     SetLanguage,
     State,
+    Step,
     Submit,
     unsent_replies,
 )
@@ -53,7 +54,7 @@ REPORT_FIELDS = (
     "latitude", "longitude", "city", "place", "passport_status", "passport_number", "safety",
     "full_name", "birth_date", "nik", "home_province", "phone", "family_contact", "companions", "notes",
 )  # fmt: skip
-BEFORE_CONSENT = ("new", "welcome", "declined")
+BEFORE_CONSENT = (Step.NEW, Step.WELCOME, Step.DECLINED)
 GROUP_FIELDS = {"location": ("latitude", "longitude", "city", "place"), "safety": ("safety",)}
 # what /update's "add the rest" copies to the report once the citizen reaches the end of the form
 REST_FIELDS = (
@@ -74,7 +75,7 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
         return sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
     if inp.kind is Kind.TEXT and is_danger_word(inp.text):
         return alarmed(state, inp.text or "", ctx, t)
-    if state.step == "new" and inp.kind not in (Kind.BUTTON, Kind.COMMAND):
+    if state.step == Step.NEW and inp.kind not in (Kind.BUTTON, Kind.COMMAND):
         return restart(state, ctx, t)
     if inp.kind is Kind.COMMAND:
         return commands.run(state, inp, ctx, catalogs)
@@ -87,10 +88,10 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
         state = state.with_(data={k: v for k, v in state.data.items() if k not in NOT_ON_SCREEN})
         if inp.kind is not Kind.LOCATION:  # the answer that never went, else the open question
             return Outcome(state, list[Output](waiting)) if waiting else Outcome(*ask(state, ctx, t))
-    if state.step in ("new", "declined"):
+    if state.step in (Step.NEW, Step.DECLINED):
         return restart(state, ctx, t)
     if inp.kind is Kind.LOCATION and inp.location is not None:
-        if state.step == "welcome":  # nothing is kept before the citizen agrees
+        if state.step == Step.WELCOME:  # nothing is kept before the citizen agrees
             return problem(state, "choose", ctx, t)
         fields = {"latitude": inp.location.latitude, "longitude": inp.location.longitude}
         return located(state, fields, ctx, t)
@@ -111,7 +112,7 @@ def alarmed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
     never an SOS by itself. Where the question asked for free text (or the report is sent and the
     text is a message for the embassy), the text is also taken as it always is: "tolong" is "please"
     too."""
-    if state.step in FREE_TEXT or state.step == "done":
+    if state.step in FREE_TEXT or state.step == Step.DONE:
         outcome = advance_text(state, text, ctx, t)
         return Outcome(outcome.state, [*outcome.out, danger_question(t)], outcome.effects)
     return Outcome(state, [danger_question(t)])
@@ -132,7 +133,7 @@ def problem(state: State, code: str, ctx: Context, t: Translator) -> Outcome:
 
 
 def typed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
-    if state.step == "done":
+    if state.step == Step.DONE:
         if len(text) > 1000:
             return Outcome(state, [Reply(t(PROBLEMS["too_long"]))])
         note = t(N_("Thank you. Your message is added to your report {reference}."), reference=ctx.reference)
@@ -154,7 +155,7 @@ def located(state: State, fields: dict[str, Any], ctx: Context, t: Translator) -
     data = {**state.data, **fields}
     effects: list[Effect] = [PatchReport(fields, "location_shared")] if state.report_id else []
     thanks = Reply(t(N_("📍 Thank you, your location is saved.")))
-    if state.step == "done":
+    if state.step == Step.DONE:
         return Outcome(state.with_(data=data), [thanks], effects)
     new_state, out = ask(state.with_(data=data), ctx, t)
     return Outcome(new_state, [thanks, *out], effects)
@@ -176,7 +177,7 @@ def press(
     if data == SOS:  # the 🆘 under every question
         return sos_now(state, ctx, t)
     if data == NO_DANGER:  # not in danger: on with where they were
-        if state.step in ("new", "declined"):
+        if state.step in (Step.NEW, Step.DECLINED):
             return restart(state, ctx, t)
         return Outcome(*ask(state, ctx, t))
     pressed = Callback.parse(data)
@@ -195,14 +196,14 @@ def press(
         return chosen(state, q, value, ctx, t)
     if kind is Scope.LANGUAGE and rest in LANGUAGES:
         return switch_language(state, rest, ctx, catalogs)
-    if kind is Scope.SUMMARY and state.step == "summary":
+    if kind is Scope.SUMMARY and state.step == Step.SUMMARY:
         return summary_choice(state, rest, ctx, t)
-    if kind is Scope.CHANGE and state.step == "change":
+    if kind is Scope.CHANGE and state.step == Step.CHANGE:
         if rest == "back":
-            return Outcome(*ask(state.with_(step="summary"), ctx, t))
+            return Outcome(*ask(state.with_(step=Step.SUMMARY), ctx, t))
         if rest not in BY_ID:
             return Outcome(state, [Notice(t(N_("This button is no longer active.")))])
-        again = state.with_(step=rest, data={**state.data, "_return": "summary"})
+        again = state.with_(step=rest, data={**state.data, "_return": Step.SUMMARY})
         return Outcome(*ask(again, ctx, t))
     return commands.confirmed(state, kind, rest, ctx, catalogs)
 
@@ -252,7 +253,7 @@ def chosen(state: State, q: Question, value: str, ctx: Context, t: Translator) -
     label = option_label(q, value)
     if label is None:
         return Outcome(state, [Notice(t(N_("This question is already answered.")))])
-    if q.id == "welcome":
+    if q.id == Step.WELCOME:
         return welcomed(state, value, ctx, t)
     if q.id == "safe":
         return safe_answer(state, value, ctx, t)
@@ -265,11 +266,11 @@ def chosen(state: State, q: Question, value: str, ctx: Context, t: Translator) -
 
 
 def welcomed(state: State, value: str, ctx: Context, t: Translator) -> Outcome:
-    q = BY_ID["welcome"]
+    q = BY_ID[Step.WELCOME]
     close = closing(state, q, t(option_label(q, value) or ""), t)
     if value == "not_now":
         text = t(N_("That is alright. If you need help later, send /start."))
-        return Outcome(state.with_(step="declined", data={}), [*close, Reply(text)])
+        return Outcome(state.with_(step=Step.DECLINED, data={}), [*close, Reply(text)])
     if value == "sos":
         return call_for_help(state.with_(data={**state.data, "safe": "sos"}), close, [GiveConsent()], ctx, t)
     new_state, out = ask(state.with_(step="safe"), ctx, t)
@@ -327,31 +328,31 @@ def answered(
             effects.append(PatchReport({k: data.get(k) for k in group}, "updated_by_citizen"))
         if mode == "update":
             data.pop("_mode")
-            new_state, more = drop_reply_keyboard(state.with_(step="done", data=data), [Reply(done)], t)
+            new_state, more = drop_reply_keyboard(state.with_(step=Step.DONE, data=data), [Reply(done)], t)
             return Outcome(new_state, [*out, *more], effects)
         step = str(back)
     elif mode == "more" and following is None:  # /update's "the rest of my report", to its end
         data.pop("_mode")
         effects.append(PatchReport({k: data.get(k) for k in REPORT_FIELDS}, "updated_by_citizen"))
-        new_state, more = drop_reply_keyboard(state.with_(step="done", data=data), [Reply(done)], t)
+        new_state, more = drop_reply_keyboard(state.with_(step=Step.DONE, data=data), [Reply(done)], t)
         return Outcome(new_state, [*out, *more], effects)
     else:
-        step = following.id if following else "summary"
+        step = following.id if following else Step.SUMMARY
     new_state, more = ask(state.with_(step=step, data=data), ctx, t)
     return Outcome(new_state, [*out, *more], effects)
 
 
 def summary_choice(state: State, choice: str, ctx: Context, t: Translator) -> Outcome:
     if choice == "send":
-        done = state.with_(step="done", submitted=True)
+        done = state.with_(step=Step.DONE, submitted=True)
         new_state, out = drop_reply_keyboard(done, [Reply(sent_text(state, t), with_sos(t))], t)
         return Outcome(new_state, [*out, hide_offer(t)], [Submit()])
     if choice == "change":
-        return Outcome(*ask(state.with_(step="change"), ctx, t))
+        return Outcome(*ask(state.with_(step=Step.CHANGE), ctx, t))
     if choice == "more":  # the short report, made whole after all
         data = {k: v for k, v in state.data.items() if k != "_short"}
         following = next_question("safety", data)
-        return Outcome(*ask(state.with_(step=following.id if following else "summary", data=data), ctx, t))
+        return Outcome(*ask(state.with_(step=following.id if following else Step.SUMMARY, data=data), ctx, t))
     if choice == "cancel":
         return commands.ask_cancel(state, t)
     return Outcome(state, [Notice(t(N_("This button is no longer active.")))])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from bot.core.actions import InlineKeyboard, Markup, SendMessage
@@ -14,6 +15,19 @@ from bot.core.serialize import from_payload, to_payload
 # answer, as `unsent_replies` reads it). Until it is shown, typed text is not read as an answer.
 WIPED, UNSENT = "_wiped", "_unsent"
 NOT_ON_SCREEN = (WIPED, UNSENT)
+
+
+class Step(StrEnum):
+    """The conversation's steps that are not a question of the report; a question's step is its id
+    (bot.flow.steps), and "welcome" and "safe" are questions too."""
+
+    NEW = "new"  # nothing said yet, or started again (storage.conversations.NEW)
+    WELCOME = "welcome"  # the welcome, where the citizen agrees
+    SAFE = "safe"  # whether it is safe to talk now
+    DECLINED = "declined"  # did not agree: nothing is kept
+    SUMMARY = "summary"  # the report shown before it is sent
+    CHANGE = "change"  # which answer to change
+    DONE = "done"  # the report sent; what they write goes to it
 
 
 @dataclass(frozen=True, slots=True)

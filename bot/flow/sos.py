@@ -13,10 +13,20 @@ from bot.core.callbacks import Scope, callback
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
 from bot.flow.asking import SOS, ask, sos_alert
-from bot.flow.model import Context, Effect, GiveConsent, Outcome, Output, RecordSOS, SetContactPref, State
+from bot.flow.model import (
+    Context,
+    Effect,
+    GiveConsent,
+    Outcome,
+    Output,
+    RecordSOS,
+    SetContactPref,
+    State,
+    Step,
+)
 from bot.i18n import Translator
 
-SOS_BUTTONS = (callback(Scope.FORM, "welcome", "sos"), callback(Scope.FORM, "safe", "sos"), SOS)
+SOS_BUTTONS = (callback(Scope.FORM, Step.WELCOME, "sos"), callback(Scope.FORM, Step.SAFE, "sos"), SOS)
 # What a frightened person types alone (after `_plain`): asked "are you in danger now?", one tap from
 # an SOS. Repeated letters are folded ("tolooong"), so the words are written with single letters.
 DANGER_WORDS = frozenset(
@@ -54,11 +64,11 @@ def is_danger_word(text: str | None) -> bool:
 
 
 def sos_now(state: State, ctx: Context, t: Translator) -> Outcome:
-    if state.step in ("new", "welcome", "declined"):
+    if state.step in (Step.NEW, Step.WELCOME, Step.DECLINED):
         # SOS before consent: an emergency overrides the form; the citizen asked for help. Before the
         # welcome was shown, the warning about transfers goes with the SOS's own answer.
-        first = state.step != "welcome"
-        return call_for_help(state.with_(step="new"), [], [GiveConsent()], ctx, t, first=first)
+        first = state.step != Step.WELCOME
+        return call_for_help(state.with_(step=Step.NEW), [], [GiveConsent()], ctx, t, first=first)
     return call_for_help(state, [], [], ctx, t)
 
 
@@ -75,13 +85,13 @@ def call_for_help(
     `first`: nothing was said to this citizen before (the warning about transfers goes with it)."""
     alert = [sos_alert(ctx, t, first)]
     effects = [*effects, SetContactPref(ContactPref.UNSET), RecordSOS()]
-    if ctx.queued and state.step not in ("new", "welcome", "declined"):
+    if ctx.queued and state.step not in (Step.NEW, Step.WELCOME, Step.DECLINED):
         # what the citizen wrote before the SOS still waits (services.flood): it must land on the
         # questions it answers, so the step stays; a location sent later is taken at any step
         return Outcome(state, [*before, *alert], effects)
     data = dict(state.data)
     back = state.step
-    if back in ("welcome", "safe", "new", "declined"):
+    if back in (Step.WELCOME, Step.SAFE, Step.NEW, Step.DECLINED):
         back = ""
     if back and back != "location":
         data["_return"] = back

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.flow.model import Step
 from bot.i18n import N_
 from bot.validators import COMMON_ORIGIN_CODES, province_by_code
 
@@ -226,7 +227,7 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 BY_ID: dict[str, Question] = {q.id: q for q in QUESTIONS}
-FORM = tuple(q for q in QUESTIONS if q.id not in ("welcome", "safe"))
+FORM = tuple(q for q in QUESTIONS if q.id not in (Step.WELCOME, Step.SAFE))
 SHORT_FORM = tuple(q for q in FORM if q.short)
 # the questions read as free text: what a citizen types there is their answer, whatever it says
 FREE_TEXT = frozenset(q.id for q in QUESTIONS if q.reads == "free_text")

@@ -13,10 +13,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flow.model import Step
 from storage.models import Conversation, Report
 
 # steps with nothing kept, or a report already sent: not a draft
-NOT_DRAFTS = ("new", "declined", "done")
+NOT_DRAFTS = (Step.NEW, Step.DECLINED, Step.DONE)
 BATCH = 200
 
 
@@ -27,7 +28,7 @@ async def expire_drafts(sessions: async_sessionmaker[AsyncSession], now: datetim
         async with sessions() as session, session.begin():
             stale = await _stale(session, now - timedelta(days=days))
             for conv in stale:
-                conv.step, conv.data = "new", {}
+                conv.step, conv.data = Step.NEW, {}
         erased += len(stale)
         if len(stale) < BATCH:
             return erased

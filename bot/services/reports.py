@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.case import Priority
 from bot.core.contact import ContactPref
+from bot.flow.model import Step
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
@@ -131,7 +132,7 @@ class Reports:
                 row.status, row.error = FAILED, ERASED
         drafts = await self.session.scalars(select(Conversation).where(Conversation.report_id == report.id))
         for draft in drafts:
-            draft.step, draft.data, draft.report_id = "new", {}, None
+            draft.step, draft.data, draft.report_id = Step.NEW, {}, None
         await self.take_back(report)
         self.log(report, actor, kind)
 

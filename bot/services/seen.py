@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.flow.model import Step
 from storage.locks import lock_chat
 from storage.models import Conversation
 from storage.repositories import conversation
@@ -50,6 +51,6 @@ async def first_time(sessions: async_sessionmaker[AsyncSession], chat_id: int, u
         await lock_chat(session, chat_id)  # a retry racing in another worker waits for this commit
         conv = await conversation(session, chat_id)
         if conv is None:
-            conv = Conversation(chat_id=chat_id, step="new", data={}, message_ids={"ids": []})
+            conv = Conversation(chat_id=chat_id, step=Step.NEW, data={}, message_ids={"ids": []})
             session.add(conv)
         return not seen_before(conv, update_id)
