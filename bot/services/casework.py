@@ -125,32 +125,16 @@ class Casework:
 
     async def acknowledge(self, report_id: int, officer: Officer) -> Acted | None:
         """The case, and every SOS of it still waiting, acknowledged (each an event of its own)."""
-        return await self._act(report_id, officer, "ack")
+        return await self._change(
+            report_id, lambda cases, report: cases.acknowledge(report, officer.id), officer
+        )
 
     async def take(self, report_id: int, officer: Officer) -> Acted | None:
         """The case is the officer's (acknowledged too, with its SOS)."""
-        return await self._act(report_id, officer, "take")
-
-    async def _act(self, report_id: int, officer: Officer, action: str) -> Acted | None:
-        async with self.sessions() as session, session.begin():
-            now = self.clock()
-            cases = Cases(session, self.prefix, now)
-            report = await cases.get(report_id)
-            if report is None:
-                return None
-            if action == "ack":
-                changed = cases.acknowledge(report, officer.id)
-            else:
-                changed = cases.take(report, officer.id, officer.name or str(officer.id))
-            acknowledged = await cases.acknowledge_sos(report, officer.id)
-            if changed or acknowledged:
-                alerts = Alerts(session, self.alerts, now)
-                await alerts.changed(report)
-                await alerts.acknowledged(report, acknowledged)
-            wake = queued(session)
-        if wake:
-            self.wake()
-        return Acted(report.id, report.reference or "", changed or bool(acknowledged))
+        name = officer.name or str(officer.id)
+        return await self._change(
+            report_id, lambda cases, report: cases.take(report, officer.id, name), officer
+        )
 
     async def note(self, report_id: int, officer: Officer, text: str) -> Acted | None:
         async with self.sessions() as session, session.begin():
@@ -171,7 +155,11 @@ class Casework:
         """False `changed`: tagged so already, or not a tag (one word: small letters, digits, dashes)."""
         return await self._change(report_id, lambda cases, report: cases.tag(report, officer.id, label))
 
-    async def _change(self, report_id: int, change: Callable[[Cases, Report], bool]) -> Acted | None:
+    async def _change(
+        self, report_id: int, change: Callable[[Cases, Report], bool], acknowledging: Officer | None = None
+    ) -> Acted | None:
+        """One change of a case, its card edited when it changed; with `acknowledging`, every SOS of
+        the case still waiting is acknowledged by that officer too."""
         async with self.sessions() as session, session.begin():
             now = self.clock()
             cases = Cases(session, self.prefix, now)
@@ -179,12 +167,15 @@ class Casework:
             if report is None:
                 return None
             changed = change(cases, report)
-            if changed:
-                await Alerts(session, self.alerts, now).changed(report)
+            acknowledged = await cases.acknowledge_sos(report, acknowledging.id) if acknowledging else []
+            if changed or acknowledged:
+                alerts = Alerts(session, self.alerts, now)
+                await alerts.changed(report)
+                await alerts.acknowledged(report, acknowledged)
             wake = queued(session)
         if wake:
             self.wake()
-        return Acted(report.id, report.reference or "", changed)
+        return Acted(report.id, report.reference or "", changed or bool(acknowledged))
 
     # -- the conversation with the citizen --------------------------------------------------------
 
