@@ -1,10 +1,12 @@
-"""Reading an update: the hand-written reader (bot.runtime.convert.to_incoming) against pydantic
-validating the same fields into models, on the updates a report is made of.
+"""Reading an update and writing an outbox payload: what each costs, and what pydantic would.
 
     python -m bench.convert [--rounds 20000]
 
-The pydantic side only validates (it does not build the core's Incoming afterwards), so it is the
-lower bound of what the reader would cost with pydantic. Printed: microseconds an update, each way.
+Reading: `bot.runtime.convert.to_incoming` (pydantic models in strict mode, then the core's
+`Incoming`), and its validation alone, on the four kinds of update a report is made of.
+Writing: the outbox's hand-written `to_payload`/`from_payload` (bot/core/serialize.py) against a
+pydantic TypeAdapter dumping and validating the same action, a question with three buttons.
+Printed: microseconds each, the best of three runs.
 """
 
 from __future__ import annotations
@@ -12,65 +14,13 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import TypeAdapter
 
-from bot.runtime.convert import to_incoming
-
-Id = Annotated[int, Field(gt=-(2**63), lt=2**63, strict=True)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class User(_Model):
-    id: Id
-    first_name: str = ""
-    last_name: str | None = None
-    username: str | None = None
-    language_code: str | None = None
-
-
-class Chat(_Model):
-    id: Id
-    type: str
-
-
-class Location(_Model):
-    latitude: float = Field(allow_inf_nan=False)
-    longitude: float = Field(allow_inf_nan=False)
-    live_period: int | None = None
-
-
-class Message(_Model):
-    message_id: Id
-    chat: Chat
-    from_: User | None = Field(default=None, alias="from")
-    text: str | None = Field(default=None, max_length=4096)
-    location: Location | None = None
-    message_thread_id: Id | None = None
-
-
-class CallbackMessage(_Model):
-    message_id: Id
-    chat: Chat
-
-
-class CallbackQuery(_Model):
-    id: str
-    from_: User = Field(alias="from")
-    message: CallbackMessage | None = None
-    data: str | None = Field(default=None, max_length=64)
-
-
-class Update(_Model):
-    update_id: Id
-    message: Message | None = None
-    edited_message: Message | None = None
-    callback_query: CallbackQuery | None = None
-
+from bot.core.actions import InlineButton, InlineKeyboard, SendMessage
+from bot.core.serialize import from_payload, to_payload
+from bot.runtime.convert import READER, to_incoming
 
 USER = {"id": 200001, "is_bot": False, "first_name": "Warga", "last_name": "Satu", "language_code": "id"}
 CHAT = {"id": 200001, "type": "private", "first_name": "Warga"}
@@ -84,30 +34,46 @@ UPDATES: list[dict[str, Any]] = [
     {"update_id": 4, "message": {"message_id": 8, "date": 1, "chat": CHAT, "from": USER,
                                  "text": "Gedung biru dekat pasar, lantai 3"}},
 ]  # fmt: skip
+QUESTION = SendMessage(
+    200001,
+    "Apakah kamu aman sekarang?",
+    InlineKeyboard(
+        (
+            (InlineButton("Aman", "f:safe:yes"), InlineButton("Tidak aman", "f:safe:no")),
+            (InlineButton("Kembali", "f:back"),),
+        )
+    ),
+)
 
 
-def per_update(work: Callable[[dict[str, Any]], object], rounds: int) -> float:
-    """Microseconds an update, the best of three runs."""
+def per_call(work: Callable[[Any], object], inputs: Sequence[Any], rounds: int) -> float:
+    """Microseconds a call, the best of three runs."""
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
         for _ in range(rounds):
-            for update in UPDATES:
-                work(update)
+            for one in inputs:
+                work(one)
         best = min(best, time.perf_counter() - start)
-    return best / (rounds * len(UPDATES)) * 1e6
+    return best / (rounds * len(inputs)) * 1e6
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.convert", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20000)
     rounds = parser.parse_args(argv).rounds
-    adapter = TypeAdapter(Update)
-    hand = per_update(to_incoming, rounds)
-    models = per_update(adapter.validate_python, rounds)
+    reading = per_call(to_incoming, UPDATES, rounds)
+    validating = per_call(READER.validate_python, UPDATES, rounds)
+    adapter = TypeAdapter(SendMessage)
+    payload, dumped = to_payload(QUESTION), adapter.dump_python(QUESTION)
     print(f"reading an update ({len(UPDATES)} kinds, {rounds:,} rounds, the best of 3):")
-    print(f"  hand-written to_incoming (validates and builds Incoming): {hand:.1f} µs")
-    print(f"  pydantic models, validation alone:                        {models:.1f} µs")
+    print(f"  to_incoming (pydantic validation, then Incoming): {reading:.1f} µs")
+    print(f"  of which the validation alone:                    {validating:.1f} µs")
+    print("an outbox payload (a question with three buttons):")
+    print(f"  hand-written to_payload:    {per_call(to_payload, [QUESTION], rounds):.1f} µs")
+    print(f"  pydantic dump_python:       {per_call(adapter.dump_python, [QUESTION], rounds):.1f} µs")
+    print(f"  hand-written from_payload:  {per_call(from_payload, [payload], rounds):.1f} µs")
+    print(f"  pydantic validate_python:   {per_call(adapter.validate_python, [dumped], rounds):.1f} µs")
 
 
 if __name__ == "__main__":
