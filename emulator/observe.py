@@ -10,7 +10,7 @@ from typing import Any
 
 from emulator.faults import Fault, Storm
 from emulator.models import webhook_info
-from emulator.state import Call, EmulatorState, TranscriptEntry
+from emulator.state import PROCESSING, Call, EmulatorState, TranscriptEntry
 
 POLL_INTERVAL = 0.01
 
@@ -63,6 +63,23 @@ class Inspection:
     @property
     def pending_updates(self) -> int:
         return len(self._st.updates.pending)
+
+    def answering(self, method: str | None = None) -> int:
+        """How many Bot API calls (of this method; None: any but a long poll) are being answered now:
+        a long poll waiting for updates, a call held by a hang fault."""
+        name = method.lower() if method is not None else None
+        return sum(
+            1
+            for c in self._st.calls
+            if c.status == PROCESSING
+            and (c.method.lower() == name if name else c.method.lower() != "getupdates")
+        )
+
+    @property
+    def idle(self) -> bool:
+        """Nothing under way here: every update was taken by the bot and no Bot API call is being
+        answered (but a long poll, which waits for updates that are not there)."""
+        return not self._st.updates.pending and not self.answering()
 
     def webhook_info(self) -> dict[str, Any]:
         """What getWebhookInfo would answer now."""

@@ -19,6 +19,7 @@ from bot.runtime.base import Mode
 from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 from tests.support.databases import database_url
+from tests.support.settle import settled
 
 SECRET = "e2e-webhook-secret"
 
@@ -35,6 +36,10 @@ class Running:
     hotline: Hotline
     settings: Settings
     clock: Callable[[], datetime] | None = None  # the hotline's, when the test moves it
+
+    async def settled(self) -> None:
+        """Until nothing moves any more (tests/support/settle.py): then assert what did not happen."""
+        await settled(self.hotline, self.emu)
 
 
 @pytest.fixture

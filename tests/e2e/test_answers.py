@@ -5,8 +5,6 @@ Both runtimes, by polling and by webhook."""
 
 from __future__ import annotations
 
-import asyncio
-
 from sqlalchemy import select
 
 from storage.models import Conversation, Report
@@ -44,7 +42,7 @@ async def test_when_telegram_keeps_failing_the_question_is_asked_again(bot: Runn
     await emu.wait_for(
         lambda: emu.faults_injected["sendMessage:error:502"] == 3, timeout=10, what="three tries"
     )
-    await asyncio.sleep(0.5)
+    await bot.settled()
     assert not any("What is your full name" in (e.text or "") for e in emu.bot_messages(phone.chat_id))
     # what they type now is not taken as their name: the question they never saw comes first
     await phone.say("halo", "What is your full name, as written in your passport?")

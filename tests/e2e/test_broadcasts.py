@@ -27,6 +27,7 @@ from storage.models import BroadcastDraft, BroadcastRecipient, OutboxMessage
 from tests.broadcasts.seed import Person, seed
 from tests.e2e.conftest import Running, e2e_settings, running
 from tests.e2e.test_restart import bot_process, started
+from tests.support.settle import process_settled
 
 STAFF, STRANGER = 9300, 9666
 WAVE, OTHERS = range(7001, 7051), range(7101, 7116)
@@ -294,7 +295,7 @@ async def test_killed_mid_broadcast_it_sends_no_one_twice_and_skips_no_one(
     with bot_process(settings, "polling") as proc:
         await started(emu, proc, calls)
         await emu.wait_for(lambda: delivered() >= len(users), timeout=30)
-        await asyncio.sleep(1.0)  # and nothing more comes
+        await process_settled(settings, emu)  # and nothing more comes
         proc.send_signal(signal.SIGTERM)
         await asyncio.to_thread(proc.wait, 20)
     assert {u: len(broadcast_messages(emu, u)) for u in users} == dict.fromkeys(users, 1)

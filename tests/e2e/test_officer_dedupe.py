@@ -3,7 +3,6 @@ on both runtimes: an officer's note, an officer's answer to the citizen, a staff
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -75,7 +74,7 @@ async def test_a_retried_update_is_handled_once(desk: Running) -> None:
     await twice(desk, message(900_003, 50_003, chat, sender, "/broadcasts"))
     await emu.wait_for(lambda: len(emu.bot_messages(STAFF)) == 2, timeout=10)
 
-    await asyncio.sleep(1.5)  # time enough for a double to show
+    await desk.settled()  # a double would show by now
     notes_answered = [e for e in emu.bot_messages(GROUP) if "Note added to PNH-000001." in (e.text or "")]
     assert len(notes_answered) == 1
     relayed = [e for e in emu.bot_messages(phone.chat_id) if "We will call you at 9." in (e.text or "")]

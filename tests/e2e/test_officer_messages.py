@@ -10,7 +10,6 @@ chat too. Both runtimes, against the emulator.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -106,7 +105,7 @@ async def test_delete_takes_back_what_the_officers_chat_quoted(desk: Running) ->
     await phone.command("sos", "🆘 The officers on duty have been alerted. If you can, send your location.")
     await emu.wait_for_bot_message(GROUP, contains="🆘 SOS from PNH-000001", timeout=10)
     await emu.press(budi, GROUP, card.message_id, "o:ack:1")  # acknowledged: a /delete asks once
-    await asyncio.sleep(0.5)
+    await desk.settled()
     await phone.command(
         "delete", "Delete all your data from the hotline? The embassy will no longer see your report."
     )

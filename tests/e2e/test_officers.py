@@ -17,8 +17,9 @@ from bot.config import Settings
 from bot.services.outbox import SENDING
 from emulator import Emulator, TranscriptEntry
 from storage.models import CaseMessage, OutboxMessage, Report, ReportEvent
-from tests.e2e.conftest import Running, e2e_settings, running
+from tests.e2e.conftest import Clock, Running, e2e_settings, running
 from tests.e2e.phone import SAFETY_QUESTION, Phone
+from tests.support.settle import handling, until
 
 GROUP = -1001000000001
 OFFICER, OTHER_OFFICER, SUPERVISOR, STRANGER = 9001, 9002, 9100, 9666
@@ -42,7 +43,8 @@ def officer_settings(emu: Emulator, tmp_path: Path, framework: str, mode: str) -
 async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
     officers = [emu.user(OFFICER, first_name="Budi"), emu.user(OTHER_OFFICER, first_name="Ani")]
     emu.create_group(GROUP, "Duty officers", officers)
-    async with running(officer_settings(emu, tmp_path, framework, "polling"), emu) as r:
+    # the real time, which a test may move on: the SOS watch runs by itself, every second here
+    async with running(officer_settings(emu, tmp_path, framework, "polling"), emu, Clock(emu)) as r:
         yield r
 
 
@@ -134,7 +136,10 @@ async def test_an_unacknowledged_sos_repeats_and_reaches_a_supervisor(desk: Runn
     )  # acknowledged from the private chat
     await emu.wait_for(lambda: "Acknowledged" in (card(emu, "PNH-000001").text or ""), timeout=10)
     quiet_from = max(e.message_id for e in emu.bot_messages(GROUP))
-    await asyncio.sleep(2.5)
+    assert isinstance(desk.clock, Clock)
+    desk.clock.advance(60)  # long past every repeat and escalation
+    assert await desk.hotline.watch_once() == 0
+    await desk.settled()
     late = [
         e
         for e in emu.bot_messages(GROUP)
@@ -184,7 +189,7 @@ async def test_an_answer_given_while_its_card_is_being_recorded_is_not_lost(desk
         session.add(in_flight)
     after = phone.last_id()
     await emu.reply_to(emu.user(OFFICER, first_name="Budi"), GROUP, entry.message_id, "We are coming.")
-    await asyncio.sleep(0.5)
+    await until(lambda: handling(hotline), what="the answer waiting for its card")
     async with hotline.sessions() as session, session.begin():  # the sender records it now
         session.add(CaseMessage(chat_id=GROUP, message_id=entry.message_id, report_id=1))
         row = await session.get(OutboxMessage, in_flight.id)
@@ -205,7 +210,7 @@ async def test_a_held_reply_waits_until_the_citizen_writes(desk: Running) -> Non
         emu.user(OFFICER, first_name="Budi"), GROUP, entry.message_id, "Are you still at the factory?"
     )
     await emu.wait_for_bot_message(GROUP, contains="Held:", timeout=10)
-    await asyncio.sleep(1.5)
+    await desk.settled()
     assert [e for e in emu.bot_messages(phone.chat_id) if e.message_id > before] == []  # nothing reached them
     after = phone.last_id()
     await emu.send_text(phone.user, "I can talk now")

@@ -65,7 +65,7 @@ async def test_nothing_reaches_a_citizen_who_is_not_safe_until_they_write(desk: 
             break
         await asyncio.sleep(0.1)
     assert await held() == 3
-    await asyncio.sleep(1.5)  # the sender had every chance
+    await desk.settled()  # the sender had every chance
     assert [e for e in emu.bot_messages(phone.chat_id) if e.message_id > quiet_since] == []
 
     # the citizen writes: the answer to it, then all three held messages arrive, once each
@@ -73,7 +73,7 @@ async def test_nothing_reaches_a_citizen_who_is_not_safe_until_they_write(desk: 
                     reference="PNH-000001")  # fmt: skip
     for text in ("Are you safe now?", BROADCAST, NOTICE):
         await emu.wait_for_bot_message(phone.chat_id, contains=text, timeout=10, after=quiet_since)
-    await asyncio.sleep(1.0)
+    await desk.settled()  # a second copy would show by now
     texts = [e.text or "" for e in emu.bot_messages(phone.chat_id) if e.message_id > quiet_since]
     assert sum("Are you safe now?" in t for t in texts) == 1
     assert sum(BROADCAST in t for t in texts) == 1 and sum(NOTICE in t for t in texts) == 1

@@ -65,6 +65,6 @@ async def test_nothing_is_lost_while_the_database_is_down(proxied: tuple[Running
                        timeout=30, what="the three messages")  # fmt: skip
     await emu.wait_for_bot_message(rina.id, contains="The officers on duty have been alerted", timeout=30)
     await emu.wait_for_bot_message(GROUP, contains="PNH-000002", timeout=30)  # Rina's SOS reached a person
-    await asyncio.sleep(1.0)
+    await bot.settled()  # a second answer would show by now
     assert sum(THANKS in (e.text or "") for e in emu.bot_messages(siti.chat_id)) == 3  # each once
     assert emu.pending_updates == 0

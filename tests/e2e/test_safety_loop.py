@@ -219,7 +219,7 @@ async def test_sos_first_asks_whether_we_may_write_first(desk: Running) -> None:
     before = phone.last_id()
     await emu.reply_to(emu.user(OFFICER, first_name="Budi"), GROUP, posted.message_id, "Where are you?")
     await emu.wait_for_bot_message(GROUP, contains="Held:", timeout=10)
-    await asyncio.sleep(1.0)
+    await desk.settled()
     assert [e for e in emu.bot_messages(phone.chat_id) if e.message_id > before] == []
 
     # they answer "you may write first": the buttons go, then the held answer arrives
@@ -256,7 +256,7 @@ async def test_a_held_answer_waits_through_hide_delete_and_status(desk: Running)
     await phone.command("hide", HIDE_OFFER)
     await emu.press(phone.user, phone.chat_id, phone.button_message("hide:yes") or 0, "hide:yes")
     await emu.wait_for(lambda: all(e.deleted for e in emu.transcript(phone.chat_id)), timeout=10)
-    await asyncio.sleep(1.5)  # the sender had every chance
+    await desk.settled()  # the sender had every chance
     assert not reached()  # hiding the chat because someone is near must not bring a message in
 
     # their own message: the bot's answer first, then what waited
@@ -281,7 +281,7 @@ async def test_hide_takes_the_officers_answers_and_the_broadcasts_too(desk: Runn
     hotline.broadcasts.wake()
     await emu.wait_for_bot_message(phone.chat_id, contains="Besok kumpul di KBRI", timeout=15, after=after)
     # the outbox recorded both sends on the citizen's phone before /hide is pressed
-    await asyncio.sleep(0.3)
+    await desk.settled()
     await phone.command("hide", HIDE_OFFER)
     await emu.press(phone.user, phone.chat_id, phone.button_message("hide:yes") or 0, "hide:yes")
     await emu.wait_for(lambda: all(e.deleted for e in emu.transcript(phone.chat_id)), timeout=10)
@@ -349,7 +349,7 @@ async def test_words_of_fear_ask_and_only_a_tap_raises_an_sos(desk: Running) -> 
     await phone.locate(11.5564, 104.9282, "Where is your passport?")
     question = await phone.say("tolong!!", DANGER)
     assert "sos" in str(question.reply_markup)
-    await asyncio.sleep(0.5)
+    await desk.settled()
     assert emu.bot_messages(GROUP) == []  # no SOS without a tap
     await phone.tap("dgr:no", "Where is your passport?")
     await phone.tap("f:passport:-", None)

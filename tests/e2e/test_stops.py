@@ -19,6 +19,7 @@ from storage.models import ReportEvent
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.test_restart import bot_process, started
 from tests.support.sent import sent_reports
+from tests.support.settle import process_settled
 
 THANKS = "Your message is added to your report"
 WELCOME = "Do you agree to continue?"
@@ -80,7 +81,7 @@ async def test_a_flood_cut_by_kill_9_is_all_handled_after_the_restart(
         await started(emu, proc, calls)
         await until_stored(settings, texts)
         await emu.wait_for(lambda: answered(emu, 7101, THANKS) >= 10, timeout=30, what="every answer")
-        await asyncio.sleep(1.0)
+        await process_settled(settings, emu)  # a second answer would show by now
     assert await citizen_messages(settings) == sorted(texts)  # each reached the case once
     # each answered once; one more if the kill came between Telegram taking an answer and the bot
     # recording it (the answer is sent again at the restart: the window docs/threat-model.md names)
@@ -106,7 +107,7 @@ async def test_sigterm_keeps_what_it_could_not_finish(emu: Emulator, tmp_path: P
         await started(emu, proc, calls)
         await until_stored(settings, texts)
         await emu.wait_for(lambda: answered(emu, 7102, THANKS) >= 20, timeout=30, what="every answer")
-        await asyncio.sleep(1.0)
+        await process_settled(settings, emu)  # a second answer would show by now
     assert await citizen_messages(settings) == texts
     assert 20 <= answered(emu, 7102, THANKS) <= 21  # at most one cut between sending and recording
 
@@ -135,5 +136,5 @@ async def test_answers_stuck_behind_a_slow_telegram_come_after_kill_9(
         await emu.wait_for(
             lambda: all(answered(emu, p.id, WELCOME) >= 1 for p in people), timeout=60, what="thirty welcomes"
         )
-        await asyncio.sleep(1.0)
+        await process_settled(settings, emu)  # a second answer would show by now
     assert [answered(emu, p.id, WELCOME) for p in people] == [1] * 30

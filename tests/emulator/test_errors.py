@@ -217,7 +217,7 @@ async def test_hang_and_drop_faults(emu: Emulator, aio_bot: Bot) -> None:
 async def test_stop_ends_hanging_calls_quickly(raw: Any, emu: Emulator) -> None:
     emu.inject_fault("getMe", kind="hang", hang_seconds=60)
     call = asyncio.create_task(raw.call("getMe"))
-    await asyncio.sleep(0.3)  # the call is hanging now
+    await emu.wait_for(lambda: emu.answering("getMe") == 1, what="the call hanging")
     started = time.monotonic()
     await emu.stop()
     assert time.monotonic() - started < 3

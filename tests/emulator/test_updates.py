@@ -24,9 +24,9 @@ USER_ID = 1001
 async def test_long_poll_wakes_at_once_on_a_new_update(emu: Emulator, aio_bot: Bot) -> None:
     siti = emu.user(USER_ID, first_name="Siti")
     poll = asyncio.create_task(aio_bot.get_updates(timeout=10))
-    await asyncio.sleep(0.3)
-    assert not poll.done()  # held open while nothing happens
-    assert emu.calls[-1].method == "getUpdates" and emu.calls[-1].status == 102  # seen, not answered yet
+    await emu.wait_for(lambda: emu.answering("getUpdates") == 1, what="the long poll held open")
+    await asyncio.sleep(0.1)  # real time: held open while nothing happens
+    assert not poll.done() and emu.answering("getUpdates") == 1  # seen, not answered yet
     sent_at = time.monotonic()
     await emu.send_text(siti, "tolong")
     updates = await asyncio.wait_for(poll, 2)
@@ -66,7 +66,7 @@ async def test_offset_limit_and_allowed_updates(emu: Emulator, raw: Any) -> None
 
 async def test_a_second_poller_terminates_the_first(emu: Emulator, raw: Any, aio_bot: Bot) -> None:
     first = asyncio.create_task(aio_bot.get_updates(timeout=5))
-    await asyncio.sleep(0.2)
+    await emu.wait_for(lambda: emu.answering("getUpdates") == 1, what="the first poll held open")
     second = asyncio.create_task(raw.call("getUpdates", timeout=1))
     with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
         await asyncio.wait_for(first, 2)

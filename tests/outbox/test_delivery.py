@@ -25,6 +25,7 @@ from emulator import DEFAULT_TOKEN, Emulator, EmuUser, Limits
 from storage.migrate import upgrade
 from storage.models import Citizen, OutboxMessage
 from tests.support.databases import database_url
+from tests.support.settle import settled
 
 GROUP = -100777
 
@@ -149,7 +150,7 @@ async def test_a_group_gets_its_minute_and_a_citizen_does_not_wait_for_it(world:
     sender = world.sender(group_per_minute=5)
     async with running(sender):
         await world.until_settled(6, within=10)
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(0.5)  # real time: a card over the group's minute would go at once
         assert len(world.emu.bot_messages(GROUP)) == 5
         assert len(world.emu.bot_messages(citizen.id)) == 1
         world.clock.advance(61)  # a minute later, for the sender and the emulator alike
@@ -195,7 +196,7 @@ async def test_a_blocked_citizen_is_marked_unreachable_without_a_retry_storm(wor
     await world.put_many([(blocked.id, "one"), (blocked.id, "two"), (other.id, "three")])
     async with running(world.sender()):
         await world.until_settled(3, within=10)
-        await asyncio.sleep(1.2)  # long enough for a retry, were there one
+        await settled(world.hotline, world.emu, polling=False)  # a retry, were there one, would be under way
     assert await world.statuses() == [FAILED, FAILED, SENT]
     assert world.emu.count("sendMessage", status=403) == 1
     assert world.emu.count("sendMessage") == 2

@@ -10,7 +10,6 @@ fails `test_the_matrix_covers_every_command_and_button`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -162,20 +161,15 @@ def replied_to(entry: TranscriptEntry) -> int | None:
     return reply.get("message_id")
 
 
-async def settled(emu: Emulator, chat: int, after: int) -> list[TranscriptEntry]:
-    """The bot's new messages in the chat, once no more came for a moment (an answer may be several)."""
-    count = -1
-    for _ in range(40):
-        new = [e for e in emu.bot_messages(chat) if e.message_id > after]
-        if len(new) == count:
-            return new
-        count = len(new)
-        await asyncio.sleep(0.1)
-    return new
+async def answered(desk: Running, chat: int, after: int) -> list[TranscriptEntry]:
+    """The bot's new messages in the chat, once it has done all it will (an answer may be several)."""
+    await desk.settled()
+    return [e for e in desk.emu.bot_messages(chat) if e.message_id > after]
 
 
-async def act(emu: Emulator, user: EmuUser, cell: Cell) -> tuple[str | None, int]:
+async def act(desk: Running, user: EmuUser, cell: Cell) -> tuple[str | None, int]:
     """Do the cell's action; return what the person saw (None: nothing yet) and the message acted on."""
+    emu = desk.emu
     chat = GROUP if cell.where == "group" else user.id
     if cell.kind == "command":
         after = max((e.message_id for e in emu.transcript(chat)), default=0)
@@ -184,7 +178,7 @@ async def act(emu: Emulator, user: EmuUser, cell: Cell) -> tuple[str | None, int
         if cell.expect == "ignored":
             return None, int(sent["message_id"])
         await emu.wait_for_bot_message(chat, timeout=WAIT, after=after)
-        new = await settled(emu, chat, after)
+        new = await answered(desk, chat, after)
         refusal = [
             e for e in new if e.raw.get("reply_to_message", {}).get("message_id") == sent["message_id"]
         ]
@@ -219,7 +213,7 @@ async def test_every_role_against_every_command_and_button(
     ignored: list[tuple[Cell, int]] = []
     for cell in cells:
         start = len(caplog.records)
-        seen, message_id = await act(emu, users[cell.role], cell)
+        seen, message_id = await act(desk, users[cell.role], cell)
         if cell.expect == "ignored":
             ignored.append((cell, message_id))
             continue

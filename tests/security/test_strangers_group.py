@@ -4,7 +4,6 @@ private chat the same commands work."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -50,7 +49,7 @@ async def test_staff_commands_and_buttons_do_nothing_in_a_strangers_group(desk: 
                   "message": posted, "chat_instance": "1", "data": data}  # fmt: skip
         emu.queue_raw_update({"callback_query": forged}, chat_id=STRANGERS)
     await emu.wait_for(lambda: emu.pending_updates == 0, timeout=10)
-    await asyncio.sleep(1.5)
+    await desk.settled()  # whatever the bot would say there, it has said by now
     said = [(e.text or e.kind) for e in emu.bot_messages(STRANGERS)]
     assert said == []  # not a reference, a name, a count or a file
     assert not any(e.kind == "document" for e in emu.bot_messages(STRANGERS))
