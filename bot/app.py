@@ -41,7 +41,7 @@ from bot.services.casework import Casework
 from bot.services.conversation import Conversations, Mission
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
-from bot.services.leader import BROADCASTS, OUTBOX, SPENT, Leadership
+from bot.services.leader import BROADCASTS, OUTBOX, SENT_ELSEWHERE, Leadership
 from bot.services.outbox import Composer, Sender, SharedRatePort
 from bot.services.people import People
 from bot.services.phone import remember_sent_row
@@ -150,16 +150,16 @@ class Hotline:
     def wake_broadcasts(self) -> None:
         self.leader.signal(BROADCASTS)
 
-    def spent(self) -> None:
+    def sent_elsewhere(self) -> None:
         """A handler sent a message itself: the outbox's overall rate counts it (see outbox.shared)."""
-        self.leader.signal(SPENT)
+        self.leader.signal(SENT_ELSEWHERE)
 
     async def health(self) -> dict[str, str]:
         """For GET /health: the database reachable or not, and this worker's role (sender, standby)."""
         return await self.leader.health()
 
     async def handle(self, inp: Incoming, port: BotPort) -> None:
-        port = SharedRatePort(port, self.spent)
+        port = SharedRatePort(port, self.sent_elsewhere)
         overtaking = await self._flood_turn(inp, port) if inp.is_private else False
         urgent = is_sos(inp)
         if urgent and self.admission.waiting(inp.chat_id):
@@ -232,7 +232,9 @@ class Hotline:
             recover_after=self.leader.takeover_grace,
         )  # fmt: skip
         sender = self.sender
-        self.leader.serve({OUTBOX: sender.wake, SPENT: sender.spent, BROADCASTS: self.broadcasts.wake})
+        self.leader.serve(
+            {OUTBOX: sender.wake, SENT_ELSEWHERE: sender.sent_elsewhere, BROADCASTS: self.broadcasts.wake}
+        )
         if s.officer_chat_id is None:
             log.warning("HOTLINE_OFFICER_CHAT_ID is not set: reports are stored, but no officer is alerted")
         retention = keep_erasing(

@@ -20,7 +20,7 @@ a crash those rows (at most one per chat under way) go that much later; nothing 
 
 Signals between the workers, by LISTEN/NOTIFY on the election's connection: an update handled by a
 standby wakes the sender for the rows it committed (`OUTBOX`, a new broadcast: `BROADCASTS`), and
-counts every message it sent itself against the sender's overall rate (`SPENT`): the standbys'
+counts every message it sent itself against the sender's overall rate (`SENT_ELSEWHERE`): the standbys'
 answers to citizens and the outbox together stay under Telegram's limit. A signal that cannot be
 delivered is lost without harm: the sender also looks for due rows every few seconds.
 
@@ -41,7 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
 
-OUTBOX, BROADCASTS, SPENT = "outbox", "broadcasts", "spent"
+OUTBOX, BROADCASTS, SENT_ELSEWHERE = "outbox", "broadcasts", "sent_elsewhere"
 STARTING, SENDER, STANDBY, STOPPED = "starting", "sender", "standby", "stopped"
 CHANNEL = "hotline_workers"
 LOCK_KEY = (0x486F74, 1)  # two-key form, a first key of its own (storage.locks: the chats' keys)
@@ -72,7 +72,7 @@ class Leadership:
     # -- any worker
 
     def signal(self, kind: str) -> None:
-        """Tell the sender (OUTBOX, BROADCASTS or SPENT), here or in another worker; never waits."""
+        """Tell the sender (OUTBOX, BROADCASTS or SENT_ELSEWHERE), here or in another worker; never waits."""
         handler = self._local.get(kind)
         if handler is not None:
             handler()

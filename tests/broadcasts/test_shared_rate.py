@@ -18,7 +18,7 @@ async def test_answers_count_against_the_rate_without_waiting(
     sender = Sender(
         sessions, port, rate=20.0, private_per_second=1000.0, clock=moment.now, timer=moment.timer
     )
-    shared = SharedRatePort(port, sender.spent)
+    shared = SharedRatePort(port, sender.sent_elsewhere)
     start = moment.timer()
     for n in range(6):
         await shared.perform(SendMessage(n + 1, "answer"))
@@ -38,7 +38,7 @@ async def test_a_surge_of_answers_holds_the_outbox_back_a_second_at_most(
         sessions, port, rate=20.0, private_per_second=1000.0, clock=moment.now, timer=moment.timer
     )
     for _ in range(200):  # ten seconds' worth of answers at once
-        sender.spent()
+        sender.sent_elsewhere()
     await put(sessions, moment, 99, "SOS card")
     start = moment.timer()
     assert await sender.send_due() == 1

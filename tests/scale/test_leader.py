@@ -13,7 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.actions import SendMessage
-from bot.services.leader import OUTBOX, SENDER, SPENT, STANDBY, Leadership
+from bot.services.leader import OUTBOX, SENDER, SENT_ELSEWHERE, STANDBY, Leadership
 from bot.services.outbox import enqueue
 from bot.services.outbox import store as outbox_store
 from storage.crypto import Keyring, new_key, parse_keys
@@ -49,7 +49,10 @@ class Worker:
 
     async def _work(self, stop: asyncio.Event) -> None:
         self.leader.serve(
-            {OUTBOX: lambda: self.heard.append(OUTBOX), SPENT: lambda: self.heard.append(SPENT)}
+            {
+                OUTBOX: lambda: self.heard.append(OUTBOX),
+                SENT_ELSEWHERE: lambda: self.heard.append(SENT_ELSEWHERE),
+            }
         )
         self.starts += 1
         self.leading.set()
@@ -80,9 +83,9 @@ async def test_one_sender_a_standby_and_a_takeover(engine: AsyncEngine) -> None:
     assert (await b.leader.health()) == {"database": "reachable", "role": "standby"}
 
     b.leader.signal(OUTBOX)  # a standby's signals reach the sender's work
-    b.leader.signal(SPENT)
-    b.leader.signal(SPENT)
-    await until(lambda: sorted(a.heard) == [OUTBOX, SPENT, SPENT])
+    b.leader.signal(SENT_ELSEWHERE)
+    b.leader.signal(SENT_ELSEWHERE)
+    await until(lambda: sorted(a.heard) == [OUTBOX, SENT_ELSEWHERE, SENT_ELSEWHERE])
     assert b.heard == []
 
     # the sender's connection dies (a killed backend, a cut network): its work stops at once, and

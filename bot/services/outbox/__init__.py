@@ -39,7 +39,7 @@ pending again (`recover`): a crash between Telegram's accepting a message and th
 no row is ever lost.
 
 One overall rate: messages the handlers send themselves (answers to citizens) go at once but count
-against the sender's rate (`Sender.spent`, through `SharedRatePort`), so that a broadcast paced at
+against the sender's rate (`Sender.sent_elsewhere`, through `SharedRatePort`), so that a broadcast paced at
 the full rate and the answers beside it stay under Telegram's limit together.
 
 Several workers on one database (PostgreSQL): one of them runs the sender, elected with an advisory

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 IDLE_LOOK = 5.0  # with nothing planned, look again this often (rows committed without a wake)
 BURST_SECONDS = 0.1  # the overall rate may catch up this much time it lost (see pacing.TokenBucket)
-DEBT_SECONDS = 1.0  # handlers' own answers hold the outbox back by at most this much (see `spent`)
+DEBT_SECONDS = 1.0  # handlers' own answers hold the outbox back by at most this much (see `sent_elsewhere`)
 STOP_GRACE = 10.0  # on stop, how long sends under way may take to finish before they are cancelled
 
 
@@ -87,7 +87,7 @@ class Sender:
         """New rows were committed: look for due rows now rather than at the next planned look."""
         self._woken.set()
 
-    def spent(self) -> None:
+    def sent_elsewhere(self) -> None:
         """The bot sent a message outside the outbox (a handler's answer): it counts against the overall
         rate, so the next rows wait for it and both together stay under Telegram's limit. Never waits.
         A surge of answers holds the outbox back by at most DEBT_SECONDS (an SOS alert must not wait

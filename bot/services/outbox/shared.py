@@ -5,7 +5,7 @@ limit too: a sender pacing a broadcast at the full `rate` beside them would push
 and Telegram would answer 429 (to the broadcast, or worse, to a citizen's answer). `SharedRatePort`
 wraps the port the handlers use and tells the sender of every message it makes; the answer goes at
 once, and the sender's next rows wait for the token it used. With several workers, the sender runs
-in one of them: the others' answers reach it as signals (bot.services.leader, SPENT).
+in one of them: the others' answers reach it as signals (bot.services.leader, SENT_ELSEWHERE).
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ MAKES_A_MESSAGE = (SendMessage, SendLocation, SendDocument)
 
 
 class SharedRatePort:
-    def __init__(self, port: BotPort, spent: Callable[[], None]) -> None:
+    def __init__(self, port: BotPort, sent_elsewhere: Callable[[], None]) -> None:
         self.port = port
-        self._spent = spent
+        self._sent_elsewhere = sent_elsewhere
 
     async def perform(self, action: Action) -> int | None:
         if isinstance(action, MAKES_A_MESSAGE):
-            self._spent()
+            self._sent_elsewhere()
         return await self.port.perform(action)
 
     async def member_status(self, chat_id: int, user_id: int) -> str:
