@@ -31,6 +31,7 @@ class ChatRow:
     step: str
     data: dict[str, Any]
     message_ids: dict[str, Any]
+    handled: list[int]  # the update ids recently handled in this chat (services.seen)
     report_id: int | None  # as the conversation has it
     linked_id: int | None
     reference: str | None
@@ -72,6 +73,7 @@ _CHAT_ROW = (
         _CONVERSATIONS.c.step,
         _CONVERSATIONS.c.data,
         _CONVERSATIONS.c.message_ids,
+        _CONVERSATIONS.c.handled_updates,
         _CONVERSATIONS.c.report_id,
         _REPORTS.c.id,
         _REPORTS.c.reference,
@@ -92,6 +94,7 @@ _SAVE = (
         data=bindparam("d"),
         report_id=bindparam("report"),
         message_ids=bindparam("ids"),
+        handled_updates=bindparam("handled"),
         updated_at=bindparam("now"),
     )
 )
@@ -150,10 +153,13 @@ class ConversationStore:
                 "step": NEW,
                 "data": {},
                 "message_ids": {"ids": []},
+                "handled_updates": [],
                 "updated_at": now,
             }
             await self.conn.execute(insert(_CONVERSATIONS).values(fresh))
-            row = replace(row, step=NEW, data={}, message_ids={"ids": []}, report_id=None, linked_id=None)
+            row = replace(
+                row, step=NEW, data={}, message_ids={"ids": []}, handled=[], report_id=None, linked_id=None
+            )
         return row
 
     async def choose(
@@ -176,6 +182,7 @@ class ConversationStore:
         data: dict[str, Any],
         report_id: int | None,
         message_ids: dict[str, Any],
+        handled: list[int],
         now: datetime,
     ) -> Saved:
         """The conversation as the step left it (after any objects changed in the unit of work were
@@ -186,6 +193,7 @@ class ConversationStore:
             "d": data,
             "report": report_id,
             "ids": message_ids,
+            "handled": handled,
             "now": now,
         }
         await self.conn.execute(_SAVE, values)

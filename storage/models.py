@@ -150,6 +150,8 @@ class Conversation(Base):
     report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     # Ids of the messages in this chat (both sides), for deleting the conversation from the phone
     message_ids: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The chat's recently handled update ids, so that an update delivered twice is handled once
+    handled_updates: Mapped[list[int]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -99,14 +99,14 @@ class Conversations:
             store = ConversationStore(conn)
             await store.lock(inp.chat_id)  # another worker handling this chat: wait for its commit
             row = await store.load(inp.user_id, inp.chat_id, now - sos_alerts.RECENT, now)
-            message_ids = marked_seen(row.message_ids, inp.update_id)
+            handled = marked_seen(row.handled, inp.update_id)
             lang = pick_language(row.language, inp.language_code)
             state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
             ctx = self._context(now, row.reference, row.status, overtaking, row.sos_since)
-            if message_ids is None:  # taken before (a retry, a restart): its answer may not have gone
+            if handled is None:  # taken before (a retry, a restart): its answer may not have gone
                 if not row.data.get(UNSENT):
                     return Turn(None)
-                message_ids = row.message_ids
+                handled = row.handled
                 outcome = resent(state, ctx, self.catalogs[lang])
             else:
                 outcome = advance(state, inp, ctx, self.catalogs)
@@ -120,6 +120,7 @@ class Conversations:
                     await session.flush()
                     wake = queued(session)
                 linked_id, reference = (linked.id, linked.reference) if linked else (None, None)
+            message_ids = row.message_ids
             if inp.message_id is not None and inp.kind is not Kind.BUTTON:  # a button's message is ours
                 message_ids = with_ids(message_ids, [inp.message_id], now)
             wipe = None
@@ -127,7 +128,7 @@ class Conversations:
                 message_ids, wipe = deletable(message_ids, now)
             step, data = outcome.state.step, unsent(outcome)
             saved = await store.save(
-                inp.chat_id, step, data, linked_id if step != NEW else None, message_ids, now
+                inp.chat_id, step, data, linked_id if step != NEW else None, message_ids, handled, now
             )
         return Turn(outcome, wake, reference or "", wipe, saved)
 

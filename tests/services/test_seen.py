@@ -28,5 +28,5 @@ def test_memory_is_bounded_and_what_fell_out_is_too_old_to_come_again() -> None:
     conv = fresh()
     for update_id in range(1000, 1000 + 3 * KEEP):
         assert not seen_before(conv, update_id)
-    assert len(conv.message_ids["seen"]) == KEEP
+    assert len(conv.handled_updates) == KEEP
     assert seen_before(conv, 1000)  # older than everything remembered: handled long ago
