@@ -25,9 +25,11 @@ LOOK_EVERY = 0.02  # seconds between two looks
 LOOKS = 3  # idle this many looks in a row: a hand-over between two parts is not idle
 
 
-async def hotline_idle(hotline: Hotline, at: datetime | None = None) -> bool:
-    """No update waits to be handled and no message is due now (or `at`) or on its way."""
-    if await handling(hotline):
+async def hotline_idle(hotline: Hotline, at: datetime | None = None, inbox: bool = True) -> bool:
+    """No update waits to be handled and no message is due now (or `at`) or on its way.
+    `inbox=False`: updates kept in the inbox do not count (after a database outage some wait there
+    for the sweep, a minute later)."""
+    if inbox and await handling(hotline):
         return False
     moving = or_(
         OutboxMessage.status == SENDING,
@@ -37,16 +39,23 @@ async def hotline_idle(hotline: Hotline, at: datetime | None = None) -> bool:
         return not await session.scalar(select(func.count()).select_from(OutboxMessage).where(moving))
 
 
-async def settled(hotline: Hotline, emu: Emulator, within: float = 15.0, polling: bool = True) -> None:
+async def settled(
+    hotline: Hotline, emu: Emulator, within: float = 15.0, polling: bool = True, inbox: bool = True
+) -> None:
     """Wait until the hotline and the emulator are both idle; fail after `within` seconds.
     `polling=False`: no runtime takes updates here (a sender alone), so updates waiting do not count."""
     loop = asyncio.get_running_loop()
     deadline, quiet = loop.time() + within, 0
     while quiet < LOOKS:
         if loop.time() > deadline:
-            raise AssertionError(f"still busy after {within} s: emulator idle {emu.idle}")
+            busy = [] if emu.idle else ["the emulator (an update untaken or a call being answered)"]
+            if await handling(hotline):
+                busy.append("the inbox (updates not handled, or handled and not yet dropped)")
+            if not await hotline_idle(hotline, inbox=False):
+                busy.append("the outbox (a message due now or being sent)")
+            raise AssertionError(f"still busy after {within} s: {', '.join(busy) or 'now idle'}")
         emulator_idle = emu.idle if polling else not emu.answering()
-        quiet = quiet + 1 if emulator_idle and await hotline_idle(hotline) else 0
+        quiet = quiet + 1 if emulator_idle and await hotline_idle(hotline, inbox=inbox) else 0
         await asyncio.sleep(LOOK_EVERY)
 
 
