@@ -19,12 +19,15 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.config import Settings
+from bot.console.server import start_console
+from bot.console.web import Console
 from bot.core.clock import utc_now
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
 from bot.flow.sos import is_sos
 from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler
+from bot.handlers.console_login import ConsoleLogin
 from bot.handlers.officer import OfficerHandler
 from bot.handlers.officer_desk import OfficerDesk
 from bot.handlers.staff import StaffHandler
@@ -38,6 +41,7 @@ from bot.services.broadcasts import KINDS as BROADCAST_KINDS
 from bot.services.broadcasts import BroadcastComposer, BroadcastWorker
 from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.casework import Casework
+from bot.services.console_access import ConsoleAccess, Role
 from bot.services.conversation import Conversations, Mission
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
@@ -138,6 +142,11 @@ class Hotline:
         self.flood = FloodGate(settings.flood_limit, settings.flood_window_seconds)
         self.admission = Admission(settings.concurrent_updates)
         self.inbox = Inbox(engine, clock)
+        self.roles = roles
+        self._port: BotPort | None = None  # the runtime's, once the workers run: for membership checks
+        self.console_access = ConsoleAccess(self.sessions, clock, self._console_role)
+        console_url = settings.console_base if settings.console_port else None
+        self.console_login = ConsoleLogin(self.console_access, self.people, self.catalogs, console_url)
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Hotline:
@@ -170,6 +179,8 @@ class Hotline:
     async def _route(self, inp: Incoming, port: BotPort, overtaking: bool) -> None:
         if self.answers.wants(inp):  # a citizen's answer to a broadcast, before their conversation
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.answers.handle(inp, port)))
+        elif self.console_login.wants(inp):
+            await self.locks.run(inp.chat_id, self._once(inp, lambda: self.console_login.handle(inp, port)))
         elif await self.staff.wants(inp):
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.staff.handle(inp, port)))
         elif self.officers.wants(inp):
@@ -208,8 +219,29 @@ class Hotline:
         return once
 
     async def run_workers(self, port: BotPort, stop: asyncio.Event) -> None:
-        """The background work, until `stop` is set, in the worker elected to send (services.leader)."""
-        await self.leader.run(lambda lead: self._lead(port, lead), stop)
+        """The web console (in every worker), and the background work, until `stop` is set, in the
+        worker elected to send (services.leader)."""
+        self._port = port
+        s = self.settings
+        console = None
+        if s.console_port:
+            secure = s.console_base.startswith("https://")
+            pages = Console(self.console_access, self.casework, self.catalogs, s.mission_name, secure)
+            console = await start_console(pages, s.console_host, s.console_port)
+        try:
+            await self.leader.run(lambda lead: self._lead(port, lead), stop)
+        finally:
+            if console is not None:
+                await console.cleanup()
+
+    async def _console_role(self, user_id: int) -> Role | None:
+        """Staff and supervisors; officer-group members (asked of Telegram, trusted a little while)."""
+        if self.roles.is_staff(user_id):
+            return Role.STAFF
+        port = self._port
+        if port is not None and await self.roles.is_officer(user_id, port):
+            return Role.OFFICER
+        return None
 
     async def _lead(self, port: BotPort, stop: asyncio.Event) -> None:
         """The outbox sender, the SOS watch and the broadcast worker, until `stop` is set."""

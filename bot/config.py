@@ -88,6 +88,14 @@ class Settings(BaseSettings):
     health_port: int | None = Field(
         default=None, ge=1, le=65535
     )  # GET /health when polling (webhook: its port)
+    console_host: str = "127.0.0.1"
+    console_port: int = Field(default=8090, ge=0, le=65535)  # the web console; 0: none
+    console_url: str | None = None  # how staff reach it (behind nginx: https://…); else host and port
+
+    @property
+    def console_base(self) -> str:
+        """The console's address as the login links name it."""
+        return (self.console_url or f"http://{self.console_host}:{self.console_port}").rstrip("/")
 
     @field_validator("staff_ids", "supervisor_ids", mode="before")
     @classmethod

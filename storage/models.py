@@ -305,3 +305,32 @@ class DataKeyUse(Base):
 
     key_id: Mapped[str] = mapped_column(String(16), primary_key=True)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsoleLink(Base):
+    """A one-time login link to the web console, asked for with /console in a private chat: only its
+    hash is kept (the link itself went to the person's own chat), valid a few minutes, used once."""
+
+    __tablename__ = "console_links"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A web console session: the cookie holds the id, the database its hash; ended on logout, after
+    an idle while, or once the person is no longer staff, a supervisor or an officer."""
+
+    __tablename__ = "console_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    name: Mapped[str] = mapped_column(String(128), default="")
+    csrf: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8), default="id")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]

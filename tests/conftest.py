@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,9 @@ import pytest
 from tests.support.databases import drop_databases, on_postgres
 
 NO_DATABASE = "no_database"
+# No web console unless a test asks for one: hundreds of hotlines started side by side would all
+# listen on its one port (subprocesses inherit this too)
+os.environ.setdefault("HOTLINE_CONSOLE_PORT", "0")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -30,6 +30,7 @@ def help_text(t: Translator) -> str:
             "/tag REF label – add a tag such as wave-3\n"
             "/reply REF text – write to the citizen (or reply to the case's card)\n"
             "/export – the case list as a CSV file\n"
+            "/console – a link to the web console (in a private chat with me)\n"
             "Statuses: {statuses}"
         ),
         statuses=", ".join(STATUSES),

@@ -20,6 +20,7 @@ from bot.core.contact import ContactPref, may_write_first
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import MESSAGE_LIMIT, card_text, details_text, trail_text
+from bot.services.case_table import PER_PAGE, CaseFilters, CasePage, Today, list_cases, today
 from bot.services.cases import Cases, link_message
 from bot.services.exports import load_cases, to_csv
 from bot.services.outbox import SENDING, enqueue, queued
@@ -93,6 +94,16 @@ class Casework:
         async with self.sessions() as session:
             return await Cases(session, self.prefix, self.clock()).find(text)
 
+    async def table(self, filters: CaseFilters, page: int = 1, per_page: int = PER_PAGE) -> CasePage:
+        """The cases the filters keep, a page at a time (the console's table)."""
+        async with self.sessions() as session:
+            return await list_cases(session, filters, self.prefix, page, per_page)
+
+    async def today(self) -> Today:
+        """Open SOS first, and the counts by status and priority (the console's Today)."""
+        async with self.sessions() as session:
+            return await today(session)
+
     async def open_cases(self, priority: str | None = None, officer: int | None = None) -> list[Report]:
         """Open cases, SOS first, then by priority; only `officer`'s when given."""
         async with self.sessions() as session:
@@ -103,6 +114,15 @@ class Casework:
         async with self.sessions() as session:
             report = await session.get(Report, report_id)
             return details_text(report, t, await same_person(session, report)) if report else None
+
+    async def view_personal(self, report_id: int, viewer: Officer, t: Translator) -> str | None:
+        """`details`, for someone who asked to see them: the view is an event of the case's history."""
+        async with self.sessions() as session, session.begin():
+            report = await session.get(Report, report_id)
+            if report is None:
+                return None
+            Cases(session, self.prefix, self.clock()).log(report, viewer.id, "personal_viewed")
+            return details_text(report, t, await same_person(session, report))
 
     async def history(self, report_id: int, t: Translator) -> str | None:
         """The case's card and its history, as /case shows them."""

@@ -1,0 +1,160 @@
+"""Cases as the console lists them: filtered, searched, sorted, a page at a time, as plain values.
+
+A search is a reference (`PNH-000123`, `123`) or a NIK, passport number or phone, matched through
+their keyed hashes: exact, and nothing is decrypted to search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, String, case, cast, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.case import OPEN_STATUSES, Priority, Status
+from bot.services.cases import reference_of
+from bot.services.reports import lookup_values
+from storage.encrypted import session_keyring
+from storage.models import Report, SosAlert
+
+PER_PAGE = 50
+SORTS = ("priority", "newest", "oldest", "reference")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilters:
+    status: str = ""  # a Status, or "open" for every open one
+    priority: str = ""
+    sos: bool = False  # only cases that raised an SOS
+    city: str = ""
+    passport: str = ""
+    tag: str = ""
+    search: str = ""  # a reference, or a NIK, passport number or phone
+    sort: str = "priority"
+
+    def query(self) -> dict[str, str]:
+        """The filters as URL query values (empty ones left out)."""
+        values = {
+            "status": self.status, "priority": self.priority, "sos": "1" if self.sos else "",
+            "city": self.city, "passport": self.passport, "tag": self.tag, "q": self.search,
+            "sort": "" if self.sort == "priority" else self.sort,
+        }  # fmt: skip
+        return {k: v for k, v in values.items() if v}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    id: int
+    reference: str
+    status: str
+    priority: str
+    sos: bool
+    city: str | None
+    passport_status: str | None
+    safety: str | None
+    language: str
+    assigned_name: str | None
+    acknowledged: bool
+    tags: tuple[str, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    """The Today screen's figures."""
+
+    open_sos: list[CaseRow]  # cases with an SOS not acknowledged, oldest first
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_priority: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+
+
+def _row(report: Report) -> CaseRow:
+    return CaseRow(
+        report.id, report.reference or "", report.status, report.priority, report.sos, report.city,
+        report.passport_status, report.safety, report.language, report.assigned_name,
+        report.acknowledged_at is not None, tuple(report.tags or ()), report.created_at,
+    )  # fmt: skip
+
+
+def _filtered(session: AsyncSession, filters: CaseFilters, prefix: str) -> Select[Report] | None:
+    """The reports the filters keep; None when a search can match nothing."""
+    query = select(Report).where(Report.reference.is_not(None))
+    if filters.status == "open":
+        query = query.where(Report.status.in_(OPEN_STATUSES))
+    elif filters.status in set(Status):
+        query = query.where(Report.status == filters.status)
+    if filters.priority in set(Priority):
+        query = query.where(Report.priority == filters.priority)
+    if filters.sos:
+        query = query.where(Report.sos.is_(True))
+    if filters.city:
+        query = query.where(Report.city == filters.city)
+    if filters.passport:
+        query = query.where(Report.passport_status == filters.passport)
+    if filters.tag:
+        # tags are a short JSON list of words; the quoted word cannot match inside another word
+        query = query.where(cast(Report.tags, String).contains(f'"{filters.tag}"', autoescape=True))
+    text = filters.search.strip()
+    if text:
+        reference = reference_of(text, prefix)
+        keyring = session_keyring(session)
+        columns = {"nik": Report.nik_hash, "passport": Report.passport_hash, "phone": Report.phone_hash}
+        wanted: list[ColumnElement[bool]] = [
+            columns[k].in_(keyring.lookups(k, [v])) for k, v in lookup_values(text).items()
+        ]
+        if reference is not None:
+            wanted.append(Report.reference == reference)
+        if not wanted:
+            return None
+        query = query.where(or_(*wanted))
+    return query
+
+
+_PRIORITY_ORDER = case({"P1": 1, "P2": 2, "P3": 3}, value=Report.priority, else_=4)
+
+
+async def list_cases(
+    session: AsyncSession, filters: CaseFilters, prefix: str, page: int = 1, per_page: int = PER_PAGE
+) -> CasePage:
+    query = _filtered(session, filters, prefix)
+    if query is None:
+        return CasePage([], 0, 1, 1)
+    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    order = {
+        "newest": (Report.created_at.desc(), Report.id.desc()),
+        "oldest": (Report.created_at, Report.id),
+        "reference": (Report.reference,),
+    }.get(filters.sort, (Report.sos.desc(), _PRIORITY_ORDER, Report.created_at.desc(), Report.id.desc()))
+    reports = await session.scalars(query.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+    return CasePage([_row(r) for r in reports], total, page, pages)
+
+
+async def today(session: AsyncSession) -> Today:
+    waiting = (
+        select(Report)
+        .where(Report.id.in_(select(SosAlert.report_id).where(SosAlert.acknowledged_at.is_(None))))
+        .order_by(Report.created_at)
+        .limit(100)
+    )
+    open_sos = [_row(r) for r in await session.scalars(waiting)]
+    statuses = await session.execute(select(Report.status, func.count()).group_by(Report.status))
+    by_status = {status: count for status, count in statuses}
+    open_by_priority = (
+        select(Report.priority, func.count())
+        .where(Report.status.in_(OPEN_STATUSES))
+        .group_by(Report.priority)
+    )
+    by_priority = {priority: count for priority, count in await session.execute(open_by_priority)}
+    return Today(open_sos, by_status, by_priority, sum(by_status.values()))
