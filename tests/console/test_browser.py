@@ -1,0 +1,136 @@
+"""The console in a real browser (headless Chromium from the system's packages, driven by
+Playwright), with the bot and the emulator running: a staff member opens the link the bot gave,
+finds a case, answers the citizen, and sees a new SOS appear on Today without reloading.
+
+Screenshots of each screen go to the test's folder; with HOTLINE_SCREENSHOTS=update they are
+written to docs/screenshots/ too (the README shows them).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from emulator import Emulator
+from tests.console.test_login_and_cases import CITIZEN, GROUP, OFFICER, READ, STAFF, link_for
+from tests.e2e.conftest import Clock, Running, free_port, officer_desk
+from tests.e2e.phone import Phone
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+# as root on a machine with no network but loopback: no sandbox, nothing fetched in the background
+FLAGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]  # fmt: skip
+
+
+@pytest.fixture
+def framework() -> str:
+    return "aiogram"  # the console does not depend on the framework; tests/console/test_login… runs both
+
+
+@pytest.fixture
+async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
+    async with officer_desk(
+        emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF, Clock(emu), console_port=free_port()
+    ) as r:
+        yield r
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"no Chromium at {CHROMIUM}: .ci/run installs the system's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def snapshot(page: Page, tmp_path: Path, name: str) -> None:
+    shot = tmp_path / f"{name}.png"
+    await page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("HOTLINE_SCREENSHOTS") == "update":
+        folder = ROOT / "docs" / "screenshots"
+        folder.mkdir(exist_ok=True)
+        shutil.copyfile(shot, folder / shot.name)
+
+
+async def test_a_staff_member_answers_a_citizen_and_sees_an_sos_arrive(
+    desk: Running, browser: Browser, tmp_path: Path
+) -> None:
+    emu = desk.emu
+    phone = Phone(emu, CITIZEN, "en", desk.hotline.catalogs)
+    await phone.skipping_report("yes", READ)
+    await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)
+    link = await link_for(desk, STAFF, "Dewi")
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    refused: list[str] = []  # what the browser refused (the CSP) or failed on
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: refused.append(str(e)))
+
+    await page.goto(link)
+    await snapshot(page, tmp_path, "login")
+    await page.get_by_role("button", name="Open the console").click()
+    await expect(page.get_by_role("heading", name="Cases by status")).to_be_visible()
+    await snapshot(page, tmp_path, "today")
+
+    await page.get_by_role("link", name="Cases", exact=True).click()
+    await page.get_by_label("Search").fill("pnh-1")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.get_by_text("Cases found: 1")).to_be_visible()
+    await snapshot(page, tmp_path, "cases")
+    await page.get_by_role("link", name="PNH-000001").click()
+    await expect(page.get_by_role("heading", name="PNH-000001")).to_be_visible()
+
+    after = phone.last_id()
+    await page.locator("textarea[name=text]").fill("Besok jam 9 ke KBRI, bawa KTP kalau ada.")
+    await page.get_by_role("button", name="Send").click()
+    await expect(page.get_by_text("Your answer is on its way to the citizen.")).to_be_visible()
+    await snapshot(page, tmp_path, "case")
+    message = await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
+    assert "Besok jam 9 ke KBRI" in (message.text or "")
+
+    # Today is open; a second citizen presses SOS: it shows without a reload, within seconds
+    await page.get_by_role("link", name="Today").click()
+    await expect(page.get_by_text("Every SOS has been acknowledged.")).to_be_visible()
+    rina = Phone(emu, CITIZEN + 1, "en", desk.hotline.catalogs)
+    await rina.command("sos", "🆘 The officers on duty have been alerted. If you can, send your location.")
+    await expect(page.locator("#sos").get_by_role("link", name="PNH-000002")).to_be_visible(timeout=8000)
+    await snapshot(page, tmp_path, "today-sos")
+
+    # tick both cases, tag them for the next flight: a confirmation names the count first
+    await page.get_by_role("link", name="Cases", exact=True).click()
+    await page.get_by_label("PNH-000001").check()
+    await page.get_by_label("PNH-000002").check()
+    await page.locator("#bulk input[name=tag]").fill("wave-1")
+    await page.get_by_role("button", name="Add the tag").click()
+    await expect(page.get_by_role("heading", name="Tag 2 cases with wave-1?")).to_be_visible()
+    await snapshot(page, tmp_path, "bulk-confirm")
+    await page.get_by_role("button", name="Yes, change them").click()
+    await expect(page.get_by_text("Cases changed: 2")).to_be_visible()
+    await page.goto(f"{desk.settings.console_base}/cases?tag=wave-1")
+    await expect(page.get_by_text("Cases found: 2")).to_be_visible()
+
+    await page.get_by_role("link", name="History").click()
+    await expect(page.get_by_role("cell", name="officer_reply")).to_be_visible()
+    await snapshot(page, tmp_path, "history")
+
+    # on a phone's screen the pages still work
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.get_by_role("link", name="Cases", exact=True).click()
+    await expect(page.get_by_role("link", name="PNH-000002")).to_be_visible()
+    await snapshot(page, tmp_path, "cases-phone")
+    assert refused == []  # no script refused by the CSP, no error
+    await context.close()
