@@ -9,9 +9,20 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.console import views
-from bot.console.web import CONSOLE, MAX_FORM, PAGES, SENT, Console, security_headers, sessions
+from bot.console.web import (
+    CONSOLE,
+    MAX_FORM,
+    PAGES,
+    SENT,
+    SORT_LABELS,
+    Console,
+    security_headers,
+    sessions,
+)
 from bot.core.case import Priority, Status
+from bot.flow.steps import CITIES, PASSPORT
 from bot.services.cards import STATUSES
+from bot.services.case_table import SORTS
 
 HERE = Path(__file__).parent
 
@@ -26,7 +37,14 @@ def make_app(console: Console) -> web.Application:
         lstrip_blocks=True,
     )
     pages.globals.update(
-        STATUSES=list(Status), PRIORITIES=list(Priority), status_labels=STATUSES, sent_labels=SENT
+        STATUSES=list(Status),
+        PRIORITIES=list(Priority),
+        status_labels=STATUSES,
+        sent_labels=SENT,
+        CITIES=CITIES,
+        PASSPORT=PASSPORT,
+        SORTS=SORTS,
+        sort_labels=SORT_LABELS,
     )
     app[PAGES] = pages
     views.add_routes(app)

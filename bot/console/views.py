@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import logging
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
 
 from bot.console.web import CONSOLE, COOKIE, SESSION_ID, filters_of, language_of, person_of, render
+from bot.core.case import Status
+from bot.services.cases import TAG
 from bot.services.casework import Officer, Relay
 from bot.services.console_access import LANGUAGES
 
+log = logging.getLogger(__name__)
 ANSWER_LIMIT = 4096
+QUERY_NAMES = frozenset(
+    {"status", "priority", "sos", "city", "passport", "tag", "q", "sort", "lang", "mine", "page"}
+)
 
 
 def _safe_next(value: str) -> str:
@@ -65,13 +75,87 @@ async def today(request: web.Request) -> web.Response:
 
 
 async def cases(request: web.Request) -> web.Response:
-    filters = filters_of(request.query)
-    try:
-        page = int(request.query.get("page", "1"))
-    except ValueError:
-        page = 1
-    found = await request.app[CONSOLE].casework.table(filters, page)
-    return render(request, "cases.html", filters=filters, found=found, query=filters.query())
+    filters = filters_of(request.query, person_of(request).user_id)
+    found = await request.app[CONSOLE].casework.table(filters, _page_of(request))
+    changed = request.query.get("changed", "")
+    return render(request, "cases.html", filters=filters, found=found, query=filters.query(),
+                  changed=int(changed) if changed.isdigit() else None)  # fmt: skip
+
+
+MOST_AT_ONCE = 5000
+HISTORY_COLUMNS = ("reference", "who", "what", "detail", "when (UTC)")
+
+
+def _page_of(request: web.Request) -> int:
+    value = request.query.get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+async def history(request: web.Request) -> web.Response:
+    """Every change and every view of personal values, by whom and when, filterable."""
+    kind, actor = request.query.get("kind", "")[:32], request.query.get("actor", "")[:64]
+    found, kinds = await request.app[CONSOLE].casework.history_of_all(kind, actor, _page_of(request))
+    query = {k: v for k, v in (("kind", kind), ("actor", actor)) if v}
+    return render(request, "history.html", found=found, kinds=kinds, kind=kind, actor=actor, query=query)
+
+
+async def history_csv(request: web.Request) -> web.StreamResponse:
+    """The filtered history as CSV, every page of it (cells that a spreadsheet would run as a formula
+    are quoted with a leading apostrophe)."""
+    kind, actor = request.query.get("kind", "")[:32], request.query.get("actor", "")[:64]
+    casework = request.app[CONSOLE].casework
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HISTORY_COLUMNS)
+    page = 1
+    while True:
+        found, _ = await casework.history_of_all(kind, actor, page)
+        for row in found.rows:
+            cells = (row.reference, row.actor, row.kind, row.detail, row.at.isoformat(timespec="seconds"))
+            writer.writerow([_inert(cell) for cell in cells])
+        if page >= found.pages:
+            break
+        page += 1
+    log.info("console: user %s exported the history (%d rows)", person_of(request).user_id, found.total)
+    return web.Response(
+        body=out.getvalue().encode("utf-8-sig"),
+        content_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="history.csv"'},
+    )
+
+
+def _inert(cell: str) -> str:
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+async def bulk(request: web.Request) -> web.StreamResponse:
+    """Tag or set the status of the selected cases: first a page naming the count, then the change."""
+    casework, person = request.app[CONSOLE].casework, person_of(request)
+    form = await request.post()
+    ids = sorted({int(i) for i in map(str, form.getall("ids", [])) if i.isdigit()})[:MOST_AT_ONCE]
+    what = str(form.get("what", ""))
+    value = str(form.get(what, "")).strip().lower() if what in ("tag", "status") else ""
+    back = _safe_query(str(form.get("back", "")))
+    problem = ""
+    if not ids:
+        problem = "none"
+    elif what == "tag" and not TAG.match(value):
+        problem = "tag"
+    elif what == "status" and value not in set(Status):
+        problem = "status"
+    elif what not in ("tag", "status"):
+        problem = "what"
+    if problem or form.get("confirm") != "1":
+        return render(request, "bulk.html", ids=ids, what=what, value=value, back=back, problem=problem,
+                      status=400 if problem else 200)  # fmt: skip
+    changed = await casework.change_many(ids, Officer(person.user_id, person.name), what, value)
+    return web.HTTPSeeOther(f"/cases?{back}&changed={changed}" if back else f"/cases?changed={changed}")
+
+
+def _safe_query(value: str) -> str:
+    """The table's query to go back to, as it was (only the table's own names survive)."""
+    kept = {k: v for k, v in parse_qsl(value) if k in QUERY_NAMES}
+    return urlencode(kept)
 
 
 async def _case(request: web.Request, **values: Any) -> web.Response:
@@ -143,6 +227,9 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/language", language)
     app.router.add_get("/", today)
     app.router.add_get("/cases", cases)
+    app.router.add_get("/history", history)
+    app.router.add_get("/history.csv", history_csv)
+    app.router.add_post("/cases/bulk", bulk)
     app.router.add_get("/cases/{reference}", case_page)
     app.router.add_post("/cases/{reference}/personal", personal)
     app.router.add_post("/cases/{reference}/answer", answer)

@@ -30,6 +30,12 @@ CSP = (
     "frame-ancestors 'self' https://web.telegram.org"
 )
 PUBLIC = ("/login", "/static/")
+SORT_LABELS = {
+    "priority": N_("Most urgent first"),
+    "newest": N_("Newest first"),
+    "oldest": N_("Oldest first"),
+    "reference": N_("By reference"),
+}
 SENT = {  # what became of an answer typed in the console (services.casework.Relay), and an empty one
     "queued": N_("Your answer is on its way to the citizen."),
     "held": N_(
@@ -129,8 +135,8 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     return await handler(request)
 
 
-def filters_of(query: Any) -> CaseFilters:
-    """The case filters a URL's query names (unknown values are ignored)."""
+def filters_of(query: Any, me: int | None = None) -> CaseFilters:
+    """The case filters a URL's query names (unknown values are ignored); `me`: who asks ("mine")."""
     return CaseFilters(
         status=str(query.get("status", "")),
         priority=str(query.get("priority", "")),
@@ -138,6 +144,8 @@ def filters_of(query: Any) -> CaseFilters:
         city=str(query.get("city", ""))[:32],
         passport=str(query.get("passport", ""))[:24],
         tag=str(query.get("tag", ""))[:32],
+        language=str(query.get("lang", ""))[:8],
+        taken_by=me if query.get("mine") == "1" else None,
         search=str(query.get("q", ""))[:64],
         sort=str(query.get("sort", "priority")),
     )

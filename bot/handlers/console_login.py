@@ -37,7 +37,7 @@ class ConsoleLogin:
         if self.base_url is None:
             await port.perform(SendMessage(inp.chat_id, t(N_("The web console is not switched on here."))))
             return
-        token = await self.access.issue_link(inp.user_id)
+        token = await self.access.issue_link(inp.user_id, inp.user_name)
         if token is None:
             log.warning("refused a console link to user %s", inp.user_id)
             refusal = t(N_("Sorry, only the embassy's staff and duty officers can use the console."))

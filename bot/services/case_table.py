@@ -13,10 +13,11 @@ from sqlalchemy import ColumnElement, Select, String, case, cast, func, or_, sel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.case import OPEN_STATUSES, Priority, Status
+from bot.services.cards import typed
 from bot.services.cases import reference_of
 from bot.services.reports import lookup_values
 from storage.encrypted import session_keyring
-from storage.models import Report, SosAlert
+from storage.models import Report, ReportEvent, SosAlert
 
 PER_PAGE = 50
 SORTS = ("priority", "newest", "oldest", "reference")
@@ -30,6 +31,8 @@ class CaseFilters:
     city: str = ""
     passport: str = ""
     tag: str = ""
+    language: str = ""
+    taken_by: int | None = None  # the cases this officer took
     search: str = ""  # a reference, or a NIK, passport number or phone
     sort: str = "priority"
 
@@ -38,6 +41,7 @@ class CaseFilters:
         values = {
             "status": self.status, "priority": self.priority, "sos": "1" if self.sos else "",
             "city": self.city, "passport": self.passport, "tag": self.tag, "q": self.search,
+            "lang": self.language, "mine": "1" if self.taken_by is not None else "",
             "sort": "" if self.sort == "priority" else self.sort,
         }  # fmt: skip
         return {k: v for k, v in values.items() if v}
@@ -101,6 +105,10 @@ def _filtered(session: AsyncSession, filters: CaseFilters, prefix: str) -> Selec
         query = query.where(Report.city == filters.city)
     if filters.passport:
         query = query.where(Report.passport_status == filters.passport)
+    if filters.language:
+        query = query.where(Report.language == filters.language)
+    if filters.taken_by is not None:
+        query = query.where(Report.assigned_to == filters.taken_by)
     if filters.tag:
         # tags are a short JSON list of words; the quoted word cannot match inside another word
         query = query.where(cast(Report.tags, String).contains(f'"{filters.tag}"', autoescape=True))
@@ -158,3 +166,58 @@ async def today(session: AsyncSession) -> Today:
     )
     by_priority = {priority: count for priority, count in await session.execute(open_by_priority)}
     return Today(open_sos, by_status, by_priority, sum(by_status.values()))
+
+
+EVENTS_PER_PAGE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One change to a case, or one view of its personal values: what, by whom, when."""
+
+    reference: str
+    actor: str  # "citizen", "officer:<id>", "system"
+    kind: str
+    detail: str  # a status, a tag, a note or a message, in one line
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    rows: list[EventRow]
+    total: int
+    page: int
+    pages: int
+
+
+async def list_events(
+    session: AsyncSession, kind: str = "", actor: str = "", page: int = 1, per_page: int = EVENTS_PER_PAGE
+) -> EventPage:
+    """Every case's history, newest first: the console's History (kind and actor exact)."""
+    query = select(ReportEvent, Report.reference).join(Report, Report.id == ReportEvent.report_id)
+    if kind:
+        query = query.where(ReportEvent.kind == kind)
+    if actor:
+        query = query.where(ReportEvent.actor == actor)
+    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    found = await session.execute(
+        query.order_by(ReportEvent.at.desc(), ReportEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    rows = [
+        EventRow(reference or "", event.actor, event.kind, _said(event.detail), event.at)
+        for event, reference in found
+    ]
+    return EventPage(rows, total, page, pages)
+
+
+async def event_kinds(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(select(ReportEvent.kind).distinct().order_by(ReportEvent.kind)))
+
+
+def _said(detail: dict[str, object]) -> str:
+    value = detail.get("text") or detail.get("status") or detail.get("tag") or ""
+    return typed(str(value))

@@ -20,7 +20,17 @@ from bot.core.contact import ContactPref, may_write_first
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import MESSAGE_LIMIT, card_text, details_text, trail_text
-from bot.services.case_table import PER_PAGE, CaseFilters, CasePage, Today, list_cases, today
+from bot.services.case_table import (
+    PER_PAGE,
+    CaseFilters,
+    CasePage,
+    EventPage,
+    Today,
+    event_kinds,
+    list_cases,
+    list_events,
+    today,
+)
 from bot.services.cases import Cases, link_message
 from bot.services.exports import load_cases, to_csv
 from bot.services.outbox import SENDING, enqueue, queued
@@ -104,6 +114,13 @@ class Casework:
         async with self.sessions() as session:
             return await today(session)
 
+    async def history_of_all(
+        self, kind: str = "", actor: str = "", page: int = 1
+    ) -> tuple[EventPage, list[str]]:
+        """Every change and every view of personal values, newest first, and the kinds there are."""
+        async with self.sessions() as session:
+            return await list_events(session, kind, actor, page), await event_kinds(session)
+
     async def open_cases(self, priority: str | None = None, officer: int | None = None) -> list[Report]:
         """Open cases, SOS first, then by priority; only `officer`'s when given."""
         async with self.sessions() as session:
@@ -174,6 +191,16 @@ class Casework:
     async def tag(self, report_id: int, officer: Officer, label: str) -> Acted | None:
         """False `changed`: tagged so already, or not a tag (one word: small letters, digits, dashes)."""
         return await self._change(report_id, lambda cases, report: cases.tag(report, officer.id, label))
+
+    async def change_many(self, report_ids: list[int], officer: Officer, what: str, value: str) -> int:
+        """Tag (`what` "tag") or set the status of ("status") many cases, each a change of its own
+        with its event; how many changed (the others were so already)."""
+        act = {"tag": self.tag, "status": self.set_status}[what]
+        changed = 0
+        for report_id in report_ids:
+            done = await act(report_id, officer, value)
+            changed += bool(done and done.changed)
+        return changed
 
     async def _change(
         self, report_id: int, change: Callable[[Cases, Report], bool], acknowledging: Officer | None = None

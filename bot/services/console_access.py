@@ -66,7 +66,7 @@ class ConsoleAccess:
         self.role_of = role_of  # asked on every request; Roles trusts Telegram's answer a little while
         self.idle = timedelta(minutes=idle_minutes)
 
-    async def issue_link(self, user_id: int) -> str | None:
+    async def issue_link(self, user_id: int, name: str = "") -> str | None:
         """A new one-time login token for this person; None when they may not use the console."""
         if await self.role_of(user_id) is None:
             return None
@@ -74,12 +74,13 @@ class ConsoleAccess:
         now = self.clock()
         async with self.sessions() as session, session.begin():
             expires = now + timedelta(minutes=LINK_MINUTES)
-            session.add(
-                ConsoleLink(token_hash=_hash(token), user_id=user_id, created_at=now, expires_at=expires)
+            link = ConsoleLink(
+                token_hash=_hash(token), user_id=user_id, name=name[:128], created_at=now, expires_at=expires
             )
+            session.add(link)
         return token
 
-    async def redeem(self, token: str, name: str = "", language: str = "id") -> str | None:
+    async def redeem(self, token: str, language: str = "id") -> str | None:
         """A new session id for a valid, unused, unexpired link of someone still allowed; else None.
         The link is spent either way once it is found."""
         now = self.clock()
@@ -88,7 +89,7 @@ class ConsoleAccess:
             if link is None or link.used_at is not None:
                 return None
             link.used_at = now
-            user_id, expired = link.user_id, link.expires_at <= now
+            user_id, name, expired = link.user_id, link.name, link.expires_at <= now
         if expired or await self.role_of(user_id) is None:
             return None
         session_id = secrets.token_urlsafe(32)

@@ -78,7 +78,7 @@ async def test_staff_log_in_find_a_case_and_answer_the_citizen(desk: Running) ->
         base = desk.settings.console_base
         async with http.get(f"{base}/") as today:
             html = await today.text()
-            assert today.status == 200 and "Cases by status" in html
+            assert today.status == 200 and "Cases by status" in html and "Dewi · staff" in html
             assert "script-src 'self'" in today.headers["Content-Security-Policy"]
             assert today.headers["Referrer-Policy"] == "no-referrer"
         async with http.get(f"{base}/cases", params={"q": "pnh-1"}) as found:
@@ -104,11 +104,48 @@ async def test_staff_log_in_find_a_case_and_answer_the_citizen(desk: Running) ->
             ).all()
         assert "personal_viewed" in kinds and "officer_reply" in kinds
 
+        # the history of every case: who saw personal values, and when; as CSV too
+        async with http.get(f"{base}/history", params={"kind": "personal_viewed"}) as seen:
+            html = await seen.text()
+            assert "PNH-000001" in html and f"officer:{STAFF}" in html and "Events: 1" in html
+        async with http.get(f"{base}/history.csv", params={"actor": f"officer:{STAFF}"}) as exported:
+            lines = (await exported.text()).lstrip("\ufeff").splitlines()
+            assert exported.headers["Content-Disposition"].startswith("attachment")
+        assert lines[0] == "reference,who,what,detail,when (UTC)"
+        assert {line.split(",")[2] for line in lines[1:]} >= {"personal_viewed", "officer_reply"}
+
         # a form without its token changes nothing
         async with http.post(f"{base}/cases/PNH-000001/answer", data={"text": "forged"}) as forged:
             assert forged.status == 403
         await desk.settled()
         assert not any("forged" in (e.text or "") for e in emu.bot_messages(CITIZEN))
+
+        # the table's filters: the form's names, the cases they keep
+        async def counted(**query: str) -> str:
+            async with http.get(f"{base}/cases", params=query) as listed:
+                html = await listed.text()
+            count = re.search(r"Cases found: (\d+)", html)
+            return count.group(1) if count else html
+
+        assert await counted(lang="en") == "1" and await counted(passport="held") == "0"
+        assert await counted(city="poipet") == "0" and await counted(lang="id") == "0"
+        assert await counted(mine="1") == "0"
+        async with http.post(f"{base}/cases/PNH-000001/take", data={"csrf": token}) as taken:
+            assert taken.status == 200
+        assert await counted(mine="1", sort="newest") == "1"
+
+        # many at once: nothing changes before the confirmation, a wrong tag is refused
+        case_id = re.search(r'name="ids" value="(\d+)"', await (await http.get(f"{base}/cases")).text())
+        assert case_id is not None
+        ticked = {"csrf": token, "ids": case_id.group(1), "what": "tag", "tag": "wave-1"}
+        async with http.post(f"{base}/cases/bulk", data=ticked) as asked:
+            assert asked.status == 200 and "Tag 1 cases with wave-1?" in await asked.text()
+        assert await counted(tag="wave-1") == "0"
+        async with http.post(f"{base}/cases/bulk", data=ticked | {"tag": "Wave 1!"}) as wrong:
+            assert wrong.status == 400
+        async with http.post(f"{base}/cases/bulk", data=ticked | {"confirm": "1"}) as done:
+            assert "Cases changed: 1" in await done.text()
+        assert await counted(tag="wave-1") == "1"
 
         # logging out ends the session
         async with http.post(f"{base}/logout", data={"csrf": token}, allow_redirects=False) as out:

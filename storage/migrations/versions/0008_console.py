@@ -22,6 +22,7 @@ def upgrade() -> None:
     op.create_table('console_links',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.BigInteger(), nullable=False),
+    sa.Column('name', sa.String(length=128), nullable=False),
     sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('used_at', storage.models.UTCDateTime(timezone=True), nullable=True),
