@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -158,64 +159,65 @@ def _safe_query(value: str) -> str:
     return urlencode(kept)
 
 
-async def _case(request: web.Request, **values: Any) -> web.Response:
-    casework = request.app[CONSOLE].casework
-    report = await casework.find(request.match_info["reference"])
-    if report is None:
-        return render(request, "error.html", status=404, problem="no_case")
+Case = Any  # the case as the services return it (the console never imports storage's models)
+CaseAction = Callable[[web.Request, Case, Officer], Awaitable[web.StreamResponse]]
+
+
+def on_case(act: CaseAction) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """A page about the case its path names: 404 when there is none, else `act` with the case and
+    the person as the officer who acts."""
+
+    async def page(request: web.Request) -> web.StreamResponse:
+        report = await request.app[CONSOLE].casework.find(request.match_info["reference"])
+        if report is None:
+            return render(request, "error.html", status=404, problem="no_case")
+        person = person_of(request)
+        return await act(request, report, Officer(person.user_id, person.name))
+
+    return page
+
+
+async def _case(request: web.Request, report: Case, **values: Any) -> web.Response:
     t = request.app[CONSOLE].catalogs[person_of(request).language]
-    history = await casework.history(report.id, t) or ""
-    return render(
-        request, "case.html", case=report, history=history, sent=request.query.get("sent", ""), **values
-    )
+    history = await request.app[CONSOLE].casework.history(report.id, t) or ""
+    sent = request.query.get("sent", "")
+    return render(request, "case.html", case=report, history=history, sent=sent, **values)
 
 
-async def case_page(request: web.Request) -> web.Response:
-    return await _case(request)
+@on_case
+async def case_page(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
+    return await _case(request, report)
 
 
-async def personal(request: web.Request) -> web.Response:
+@on_case
+async def personal(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
     """Personal values, on a click; the view is recorded in the case's history (who, when)."""
-    casework, person = request.app[CONSOLE].casework, person_of(request)
-    report = await casework.find(request.match_info["reference"])
-    if report is None:
-        return render(request, "error.html", status=404, problem="no_case")
-    t = request.app[CONSOLE].catalogs[person.language]
-    details = await casework.view_personal(report.id, Officer(person.user_id, person.name), t)
-    return await _case(request, details=details or "")
+    t = request.app[CONSOLE].catalogs[person_of(request).language]
+    details = await request.app[CONSOLE].casework.view_personal(report.id, officer, t)
+    return await _case(request, report, details=details or "")
 
 
-async def answer(request: web.Request) -> web.StreamResponse:
+@on_case
+async def answer(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
     """The officer's words to the citizen, as the mission (held if the citizen asked so)."""
-    casework, person = request.app[CONSOLE].casework, person_of(request)
-    reference = request.match_info["reference"]
-    report = await casework.find(reference)
-    if report is None:
-        return render(request, "error.html", status=404, problem="no_case")
     text = str((await request.post()).get("text", "")).strip()
     if not text:
         return web.HTTPSeeOther(f"/cases/{report.reference}?sent=empty")
     if len(text) > ANSWER_LIMIT:
         return web.HTTPSeeOther(f"/cases/{report.reference}?sent={Relay.TOO_LONG}")
-    relayed = await casework.reply(report.id, Officer(person.user_id, person.name), text)
+    relayed = await request.app[CONSOLE].casework.reply(report.id, officer, text)
     return web.HTTPSeeOther(f"/cases/{report.reference}?sent={relayed.outcome}")
 
 
-async def acknowledge(request: web.Request) -> web.StreamResponse:
-    casework, person = request.app[CONSOLE].casework, person_of(request)
-    report = await casework.find(request.match_info["reference"])
-    if report is None:
-        return render(request, "error.html", status=404, problem="no_case")
-    await casework.acknowledge(report.id, Officer(person.user_id, person.name))
+@on_case
+async def acknowledge(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
+    await request.app[CONSOLE].casework.acknowledge(report.id, officer)
     return web.HTTPSeeOther(f"/cases/{report.reference}")
 
 
-async def take(request: web.Request) -> web.StreamResponse:
-    casework, person = request.app[CONSOLE].casework, person_of(request)
-    report = await casework.find(request.match_info["reference"])
-    if report is None:
-        return render(request, "error.html", status=404, problem="no_case")
-    await casework.take(report.id, Officer(person.user_id, person.name))
+@on_case
+async def take(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
+    await request.app[CONSOLE].casework.take(report.id, officer)
     return web.HTTPSeeOther(f"/cases/{report.reference}")
 
 
