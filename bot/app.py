@@ -144,6 +144,7 @@ class Hotline:
         self.inbox = Inbox(engine, clock)
         self.roles = roles
         self._port: BotPort | None = None  # the runtime's, once the workers run: for membership checks
+        self.console_live = False  # the web console is listening (it may be switched off, or its port taken)
         self.console_access = ConsoleAccess(self.sessions, clock, self._console_role)
         console_url = settings.console_base if settings.console_port else None
         self.console_login = ConsoleLogin(self.console_access, self.people, self.catalogs, console_url)
@@ -228,6 +229,7 @@ class Hotline:
             secure = s.console_base.startswith("https://")
             pages = Console(self.console_access, self.casework, self.catalogs, s.mission_name, secure)
             console = await start_console(pages, s.console_host, s.console_port)
+            self.console_live = console is not None
         try:
             await self.leader.run(lambda lead: self._lead(port, lead), stop)
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 
 CITIZEN_ID = 700001
+DEMO_STAFF = 800002  # the embassy's staff member the console's link is for
 OFFICER_GROUP = -1001000000001
 DEMO_PHONE = "+855 00 000 000 (demo)"
 
@@ -29,6 +31,7 @@ hotline demo: you are a citizen writing to the embassy's bot. Everything runs on
   type a message and press Enter        a number presses that button ('12 sends the text 12)
   /location LAT LON  share a location    /contact  share your phone number
   /start /status /update /sos /language /delete /help /cancel   the bot's own commands
+  /console  a new link to the embassy's web console, as a staff member (works once, 5 minutes)
   /quit  end the demo
 """
 
@@ -98,13 +101,28 @@ async def demo(framework: str, database: str) -> int:
         framework=framework,
         officer_chat_id=OFFICER_GROUP,
         hotline_phone=DEMO_PHONE,
+        staff_ids=(DEMO_STAFF,),
     )
     hotline = Hotline.from_settings(settings)
     await upgrade(hotline.engine)
     stop = asyncio.Event()
     bot_task = asyncio.create_task(make_runtime(framework)(hotline, settings, stop))
+
+    async def console_link() -> str:
+        if not settings.console_port:
+            return "   (the web console is off: HOTLINE_CONSOLE_PORT is 0)"
+        for _ in range(150):  # it starts beside the bot, a moment after it
+            if hotline.console_live:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            return f"   (the web console could not start on port {settings.console_port}: see the log above)"
+        token = await hotline.console_access.issue_link(DEMO_STAFF, "Demo staff")
+        link = f"{settings.console_base}/login?token={token}&lang=en"
+        return f"🖥  the embassy's console, as staff (open it in a browser; once, within 5 minutes):\n{link}"
+
     try:
-        await terminal(emu)
+        await terminal(emu, console_link)
     finally:
         stop.set()
         with contextlib.suppress(Exception):
@@ -114,10 +132,11 @@ async def demo(framework: str, database: str) -> int:
     return 0
 
 
-async def terminal(emu: Emulator) -> None:
+async def terminal(emu: Emulator, console_link: Callable[[], Awaitable[str]]) -> None:
     me = emu.user(CITIZEN_ID, first_name="Citizen", language_code="id")
     screen = Screen()
     screen._print(INTRO)
+    screen._print(await console_link())
     watcher = asyncio.create_task(watch(emu, screen))
     try:
         while True:
@@ -127,6 +146,9 @@ async def terminal(emu: Emulator) -> None:
             line = line.strip()
             if line in ("/quit", "/exit"):
                 break
+            if line == "/console":
+                screen._print(await console_link())
+                continue
             if line:
                 await act(emu, me, screen, line)
     finally:
