@@ -227,7 +227,9 @@ class Hotline:
         console = None
         if s.console_port:
             secure = s.console_base.startswith("https://")
-            pages = Console(self.console_access, self.casework, self.catalogs, s.mission_name, secure)
+            pages = Console(
+                self.console_access, self.casework, self.catalogs, s.mission_name, secure, s.map_tiles
+            )
             console = await start_console(pages, s.console_host, s.console_port)
             self.console_live = console is not None
         try:

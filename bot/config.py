@@ -91,6 +91,7 @@ class Settings(BaseSettings):
     console_host: str = "127.0.0.1"
     console_port: int = Field(default=8090, ge=0, le=65535)  # the web console; 0: none
     console_url: str | None = None  # how staff reach it (behind nginx: https://…); else host and port
+    map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # the console's map; "": none
 
     @property
     def console_base(self) -> str:

@@ -221,7 +221,25 @@ async def take(request: web.Request, report: Case, officer: Officer) -> web.Stre
     return web.HTTPSeeOther(f"/cases/{report.reference}")
 
 
+async def map_page(request: web.Request) -> web.Response:
+    """Every located case as a marker coloured by priority, with the table's filters."""
+    filters = filters_of(request.query, person_of(request).user_id)
+    return render(
+        request, "map.html", filters=filters, query=filters.query(), tiles=request.app[CONSOLE].tiles
+    )
+
+
+async def map_points(request: web.Request) -> web.Response:
+    points = await request.app[CONSOLE].casework.located(
+        filters_of(request.query, person_of(request).user_id)
+    )
+    body = [[p.reference, p.priority, p.sos, round(p.latitude, 5), round(p.longitude, 5)] for p in points]
+    return web.json_response(body, headers={"Cache-Control": "no-store"})
+
+
 def add_routes(app: web.Application) -> None:
+    app.router.add_get("/map", map_page)
+    app.router.add_get("/map.json", map_points)
     app.router.add_get("/login", login_page)
     app.router.add_post("/login", login)
     app.router.add_post("/logout", logout)

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from jinja2 import Environment
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 COOKIE = "hotline_console"
 MAX_FORM = 64 * 1024  # an answer to a citizen is at most 4,096 characters
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: {tiles}; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; object-src 'none'; "
     "frame-ancestors 'self' https://web.telegram.org"
 )
@@ -59,6 +60,15 @@ class Console:
     catalogs: Catalogs
     mission: str
     secure: bool  # served over https: the session cookie is Secure
+    tiles: str = ""  # the map's tile URL template ("": a plain background)
+
+    @property
+    def tiles_origin(self) -> str:
+        """Where the tiles come from, for the Content-Security-Policy."""
+        parts = urlsplit(self.tiles)
+        return (
+            f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+        )
 
 
 CONSOLE = web.AppKey("console", Console)
@@ -100,7 +110,9 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         response = exc
     headers = response.headers
-    headers["Content-Security-Policy"] = CSP
+    headers["Content-Security-Policy"] = CSP.format(tiles=request.app[CONSOLE].tiles_origin).replace(
+        " ;", ";"
+    )
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"  # a login link must never leave in a Referer
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"

@@ -168,6 +168,35 @@ async def today(session: AsyncSession) -> Today:
     return Today(open_sos, by_status, by_priority, sum(by_status.values()))
 
 
+MOST_ON_THE_MAP = 50_000
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A located case on the map."""
+
+    reference: str
+    priority: str
+    sos: bool
+    latitude: float
+    longitude: float
+
+
+async def located(session: AsyncSession, filters: CaseFilters, prefix: str) -> list[Point]:
+    """The cases the filters keep that have a location (decrypted here, for the map only)."""
+    query = _filtered(session, filters, prefix)
+    if query is None:
+        return []
+    query = query.where(Report.latitude.is_not(None)).order_by(Report.id).limit(MOST_ON_THE_MAP)
+    points = []
+    for report in await session.scalars(query):
+        if report.latitude is not None and report.longitude is not None:
+            points.append(
+                Point(report.reference or "", report.priority, report.sos, report.latitude, report.longitude)
+            )
+    return points
+
+
 EVENTS_PER_PAGE = 100
 
 

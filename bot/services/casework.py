@@ -25,10 +25,12 @@ from bot.services.case_table import (
     CaseFilters,
     CasePage,
     EventPage,
+    Point,
     Today,
     event_kinds,
     list_cases,
     list_events,
+    located,
     today,
 )
 from bot.services.cases import Cases, link_message
@@ -108,6 +110,11 @@ class Casework:
         """The cases the filters keep, a page at a time (the console's table)."""
         async with self.sessions() as session:
             return await list_cases(session, filters, self.prefix, page, per_page)
+
+    async def located(self, filters: CaseFilters) -> list[Point]:
+        """The located cases the filters keep (the console's map)."""
+        async with self.sessions() as session:
+            return await located(session, filters, self.prefix)
 
     async def today(self) -> Today:
         """Open SOS first, and the counts by status and priority (the console's Today)."""

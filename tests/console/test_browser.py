@@ -38,8 +38,9 @@ def framework() -> str:
 @pytest.fixture
 async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
     async with officer_desk(
-        emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF, Clock(emu), console_port=free_port()
-    ) as r:
+        emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF, Clock(emu), console_port=free_port(),
+        map_tiles="",  # no tile server here: the markers on a plain background
+    ) as r:  # fmt: skip
         yield r
 
 
@@ -122,6 +123,13 @@ async def test_a_staff_member_answers_a_citizen_and_sees_an_sos_arrive(
     await expect(page.get_by_text("Cases changed: 2")).to_be_visible()
     await page.goto(f"{desk.settings.console_base}/cases?tag=wave-1")
     await expect(page.get_by_text("Cases found: 2")).to_be_visible()
+
+    await page.get_by_role("link", name="Map").click()
+    await expect(page.locator("#map")).to_have_attribute("data-shown", "1")  # Rina sent no location
+    await expect(page.get_by_text("Cases on the map: 1")).to_be_visible()
+    await snapshot(page, tmp_path, "map")
+    await page.locator("#map path.leaflet-interactive").click()  # a marker opens its case
+    await expect(page.get_by_role("heading", name="PNH-000001")).to_be_visible()
 
     await page.get_by_role("link", name="History").click()
     await expect(page.get_by_role("cell", name="officer_reply")).to_be_visible()

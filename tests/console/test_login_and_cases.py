@@ -79,7 +79,9 @@ async def test_staff_log_in_find_a_case_and_answer_the_citizen(desk: Running) ->
         async with http.get(f"{base}/") as today:
             html = await today.text()
             assert today.status == 200 and "Cases by status" in html and "Dewi · staff" in html
-            assert "script-src 'self'" in today.headers["Content-Security-Policy"]
+            policy = today.headers["Content-Security-Policy"]
+            assert "script-src 'self';" in policy
+            assert "img-src 'self' data: https://tile.openstreetmap.org;" in policy  # the map's tiles
             assert today.headers["Referrer-Policy"] == "no-referrer"
         async with http.get(f"{base}/cases", params={"q": "pnh-1"}) as found:
             html = await found.text()
@@ -103,6 +105,12 @@ async def test_staff_log_in_find_a_case_and_answer_the_citizen(desk: Running) ->
                 await session.scalars(select(ReportEvent.kind).where(ReportEvent.actor == f"officer:{STAFF}"))
             ).all()
         assert "personal_viewed" in kinds and "officer_reply" in kinds
+
+        # the map's data: the located cases the filters keep
+        async with http.get(f"{base}/map.json") as points:
+            assert await points.json() == [["PNH-000001", "P3", False, 11.5564, 104.9282]]
+        async with http.get(f"{base}/map.json", params={"priority": "P1"}) as none:
+            assert await none.json() == []
 
         # the history of every case: who saw personal values, and when; as CSV too
         async with http.get(f"{base}/history", params={"kind": "personal_viewed"}) as seen:
