@@ -21,7 +21,8 @@ from bot.console.web import (
 )
 from bot.core.case import Priority, Status
 from bot.flow.steps import CITIES, PASSPORT
-from bot.services.cards import STATUSES
+from bot.i18n import N_
+from bot.services.cards import LANGUAGE_NAMES, STATUSES
 from bot.services.case_table import SORTS
 
 HERE = Path(__file__).parent
@@ -36,15 +37,20 @@ def make_app(console: Console) -> web.Application:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    statuses = [(status, STATUSES[status]) for status in Status]
     pages.globals.update(
         STATUSES=list(Status),
         PRIORITIES=list(Priority),
         status_labels=STATUSES,
         sent_labels=SENT,
-        CITIES=CITIES,
-        PASSPORT=PASSPORT,
-        SORTS=SORTS,
-        sort_labels=SORT_LABELS,
+        # the choices of the pages' selects: (value, msgid); parts.html translates them
+        STATUS_CHOICES=statuses,
+        STATUS_FILTER=[("open", N_("Open")), *statuses],
+        PRIORITY_CHOICES=[(priority, priority) for priority in Priority],
+        CITY_CHOICES=[(option.value, option.label) for option in CITIES],
+        PASSPORT_CHOICES=[(option.value, option.label) for option in PASSPORT],
+        LANGUAGE_CHOICES=list(LANGUAGE_NAMES.items()),
+        SORT_CHOICES=[(sort, SORT_LABELS[sort]) for sort in SORTS],
     )
     app[PAGES] = pages
     views.add_routes(app)

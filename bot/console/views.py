@@ -97,7 +97,8 @@ async def history(request: web.Request) -> web.Response:
     kind, actor = request.query.get("kind", "")[:32], request.query.get("actor", "")[:64]
     found, kinds = await request.app[CONSOLE].casework.history_of_all(kind, actor, _page_of(request))
     query = {k: v for k, v in (("kind", kind), ("actor", actor)) if v}
-    return render(request, "history.html", found=found, kinds=kinds, kind=kind, actor=actor, query=query)
+    choices = [(one, one) for one in kinds]
+    return render(request, "history.html", found=found, kinds=choices, kind=kind, actor=actor, query=query)
 
 
 async def history_csv(request: web.Request) -> web.StreamResponse:
