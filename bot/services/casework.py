@@ -6,6 +6,8 @@ answer to the citizen). What to tell the person who acted is the caller's: these
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,12 +37,14 @@ from bot.services.case_table import (
 )
 from bot.services.cases import Cases, link_message
 from bot.services.exports import load_cases, to_csv
+from bot.services.exports.tabular import inert
 from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.reports import same_person
 from bot.services.sos import sos_state
 from storage.models import CaseMessage, Citizen, OutboxMessage, Report
 from storage.repositories import events_of
 
+HISTORY_COLUMNS = ("reference", "who", "what", "detail", "when (UTC)")
 MAPPING_POLLS, MAPPING_POLL_SECONDS = 50, 0.1  # how long a reply waits for a card being recorded
 
 
@@ -127,6 +131,30 @@ class Casework:
         """Every change and every view of personal values, newest first, and the kinds there are."""
         async with self.sessions() as session:
             return await list_events(session, kind, actor, page), await event_kinds(session)
+
+    async def history_csv(self, kind: str = "", actor: str = "") -> tuple[int, bytes]:
+        """The history `history_of_all` lists, every page of it, as CSV (the count, the file)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(HISTORY_COLUMNS)
+        page, total = 1, 0
+        async with self.sessions() as session:
+            while True:
+                found = await list_events(session, kind, actor, page)
+                for row in found.rows:
+                    cells = (
+                        row.reference,
+                        row.actor,
+                        row.kind,
+                        row.detail,
+                        row.at.isoformat(timespec="seconds"),
+                    )
+                    writer.writerow([inert(cell) for cell in cells])
+                total = found.total
+                if page >= found.pages:
+                    break
+                page += 1
+        return total, out.getvalue().encode("utf-8-sig")
 
     async def open_cases(self, priority: str | None = None, officer: int | None = None) -> list[Report]:
         """Open cases, SOS first, then by priority; only `officer`'s when given."""

@@ -23,6 +23,11 @@ _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 _DATE_FORMAT = "yyyy-mm-dd"
 
 
+def inert(text: str) -> str:
+    """Text a person typed, as a CSV cell a spreadsheet shows and never runs."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def local_iso(value: datetime, zone: ZoneInfo) -> str:
     """ISO 8601 in the mission's time zone, with its offset: 2026-01-15T06:30:00+07:00."""
     return value.astimezone(zone).isoformat(timespec="seconds")
@@ -40,9 +45,7 @@ def _csv_cell(column: Column, value: Value, zone: ZoneInfo) -> str:
     if isinstance(value, list):
         value = TAG_SEPARATOR.join(value)
     text = str(value)
-    if column.kind in ("free", "tags") and text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    return inert(text) if column.kind in ("free", "tags") else text
 
 
 def to_csv(cases: Sequence[Report], zone: ZoneInfo) -> bytes:
