@@ -228,8 +228,9 @@ class Hotline:
         if s.console_port:
             secure = s.console_base.startswith("https://")
             pages = Console(
-                self.console_access, self.casework, self.catalogs, s.mission_name, secure, s.map_tiles
-            )
+                access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
+                catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
+            )  # fmt: skip
             console = await start_console(pages, s.console_host, s.console_port)
             self.console_live = console is not None
         try:

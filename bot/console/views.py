@@ -17,6 +17,7 @@ from bot.services.console_access import LANGUAGES
 
 log = logging.getLogger(__name__)
 ANSWER_LIMIT = 4096
+AUDIENCE_NAMES = frozenset({"status", "priority", "city", "passport", "tag", "lang"})  # a broadcast's too
 QUERY_NAMES = frozenset(
     {"status", "priority", "sos", "city", "passport", "tag", "q", "sort", "lang", "mine", "page"}
 )
@@ -77,8 +78,9 @@ async def cases(request: web.Request) -> web.Response:
     filters = filters_of(request.query, person_of(request).user_id)
     found = await request.app[CONSOLE].casework.table(filters, _page_of(request))
     changed = request.query.get("changed", "")
+    audience = {k: v for k, v in filters.query().items() if k in AUDIENCE_NAMES and v != "open"}
     return render(request, "cases.html", filters=filters, found=found, query=filters.query(),
-                  changed=int(changed) if changed.isdigit() else None)  # fmt: skip
+                  changed=int(changed) if changed.isdigit() else None, audience=audience)  # fmt: skip
 
 
 MOST_AT_ONCE = 5000

@@ -18,6 +18,7 @@ from aiohttp import web
 from jinja2 import Environment
 
 from bot.i18n import N_, Catalogs, Translator
+from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.case_table import CaseFilters
 from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
@@ -57,6 +58,7 @@ class Console:
 
     access: ConsoleAccess
     casework: Casework
+    broadcasting: Broadcasting
     catalogs: Catalogs
     mission: str
     secure: bool  # served over https: the session cookie is Secure

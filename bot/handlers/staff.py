@@ -15,10 +15,11 @@ from bot.core.actions import AnswerCallback, SendDocument, SendMessage
 from bot.core.callbacks import Callback, Scope, record_id
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
-from bot.handlers.staff_compose import STALE, Composing
+from bot.handlers.staff_compose import Composing
 from bot.handlers.staff_desk import StaffDesk
 from bot.i18n import N_
 from bot.services.broadcasts.drafting import Stopped
+from bot.services.broadcasts.problems import STALE
 from bot.services.broadcasts.report import list_keyboard, list_text
 
 log = logging.getLogger(__name__)

@@ -13,20 +13,12 @@ from bot.handlers import staff_panels as panels
 from bot.handlers.staff_desk import StaffDesk
 from bot.i18n import N_
 from bot.services.broadcasts import Filters, citizen_message
-from bot.services.broadcasts.drafting import Audience, Moved, Problem, Step
+from bot.services.broadcasts.drafting import Audience, Moved, Step
 from bot.services.broadcasts.message import MAX_TEXT
+from bot.services.broadcasts.problems import SAID as PROBLEMS
+from bot.services.broadcasts.problems import STALE, Problem
 
-STALE = N_("This button is no longer active.")
 CANCELLED = N_("Broadcast cancelled. Nothing was sent.")
-PROBLEMS = {
-    Problem.STALE: STALE,
-    Problem.NO_ONE: N_("No one matches these filters."),
-    Problem.NO_TEXT: N_("Write at least one of the two texts."),
-    Problem.USE_BUTTONS: N_("Please use the buttons of the last message, or /cancel."),
-    Problem.TOO_LONG: N_("That is too long: at most {n} characters."),
-    Problem.BAD_TIME: N_("I could not read that time. Write it like 18:30 or 25-01 08:00."),
-    Problem.PAST_TIME: N_("That time has passed or is more than 60 days away."),
-}
 
 
 class Composing:

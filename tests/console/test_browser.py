@@ -1,6 +1,7 @@
 """The console in a real browser (headless Chromium from the system's packages, driven by
 Playwright), with the bot and the emulator running: a staff member opens the link the bot gave,
-finds a case, answers the citizen, and sees a new SOS appear on Today without reloading.
+finds a case, answers the citizen, and sees a new SOS appear on Today without reloading; ten cases
+are tagged and broadcast to, the progress reaching 10/10 on its own; officers are kept out.
 
 Screenshots of each screen go to the test's folder; with HOTLINE_SCREENSHOTS=update they are
 written to docs/screenshots/ too (the README shows them).
@@ -17,6 +18,13 @@ import pytest
 from playwright.async_api import Browser, Page, async_playwright, expect
 
 from emulator import Emulator
+from tests.console.test_broadcasts import OFFICER as OFFICER_B
+from tests.console.test_broadcasts import POIPET as B_POIPET
+from tests.console.test_broadcasts import STAFF as STAFF_B
+from tests.console.test_broadcasts import TEXT_EN as B_TEXT_EN
+from tests.console.test_broadcasts import TEXT_ID as B_TEXT_ID
+from tests.console.test_broadcasts import got as b_got
+from tests.console.test_broadcasts import link, office
 from tests.console.test_login_and_cases import CITIZEN, GROUP, OFFICER, READ, STAFF, link_for
 from tests.e2e.conftest import Clock, Running, free_port, officer_desk
 from tests.e2e.phone import Phone
@@ -28,6 +36,9 @@ FLAGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 ]  # fmt: skip
+
+
+__all__ = ["office"]  # a fixture of test_broadcasts' (the staff's office with twelve people in Poipet)
 
 
 @pytest.fixture
@@ -142,3 +153,61 @@ async def test_a_staff_member_answers_a_citizen_and_sees_an_sos_arrive(
     await snapshot(page, tmp_path, "cases-phone")
     assert refused == []  # no script refused by the CSP, no error
     await context.close()
+
+
+async def test_ten_cases_tagged_then_broadcast_to_and_officers_kept_out(
+    office: Running, browser: Browser, tmp_path: Path
+) -> None:
+    emu, base = office.emu, office.settings.console_base
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: refused.append(str(e)))
+    await page.goto(await link(office, STAFF_B, "Dewi"))
+    await page.get_by_role("button", name="Open the console").click()
+    await page.get_by_role("link", name="Cases", exact=True).click()
+    await page.get_by_label("City").select_option("poipet")
+    await page.get_by_label("Sort").select_option("reference")
+    await page.get_by_role("button", name="Filter").click()
+    await expect(page.get_by_text("Cases found: 12")).to_be_visible()
+    boxes = page.locator("input[name=ids]")
+    for n in range(10):
+        await boxes.nth(n).check()
+    await page.locator("#bulk input[name=tag]").fill("wave-1")
+    await page.get_by_role("button", name="Add the tag").click()
+    await page.get_by_role("button", name="Yes, change them").click()
+    await expect(page.get_by_text("Cases changed: 10")).to_be_visible()
+
+    await page.get_by_role("link", name="Broadcasts").click()
+    await page.get_by_role("link", name="New broadcast").click()
+    count = page.locator("#audience-count")
+    await expect(count).to_contain_text("16 citizens")  # nothing ticked: everyone who agreed
+    await page.get_by_label("wave-1").check()
+    await expect(count).to_contain_text("👥 10 citizens: 5 in Indonesian, 5 in English")  # counted live
+    await page.get_by_label("In Indonesian").fill(B_TEXT_ID)
+    await page.get_by_label("In English").fill(B_TEXT_EN)
+    await page.get_by_label("“I will come” / “I cannot come”").check()
+    await snapshot(page, tmp_path, "broadcast-compose")
+    await page.get_by_role("button", name="Preview").click()
+    await expect(page.get_by_text("As a citizen reading English sees it")).to_be_visible()
+    await snapshot(page, tmp_path, "broadcast-preview")
+    await page.get_by_role("button", name="Send to 10 citizens").click()
+    await expect(page.locator("#sent")).to_have_text("✉️ Sent: 10 of 10", timeout=15000)  # refreshes itself
+    await expect(page.locator(".state")).to_have_text("Finished", timeout=10000)
+    await snapshot(page, tmp_path, "broadcast-progress")
+    ten = list(B_POIPET[:10])
+    assert all(len(b_got(emu, u)) == 1 for u in ten)
+    assert all(b_got(emu, u) == [] for u in B_POIPET[10:])
+    assert refused == []
+    await context.close()
+
+    officer = await browser.new_context()
+    page = await officer.new_page()
+    await page.goto(await link(office, OFFICER_B, "Budi"))
+    await page.get_by_role("button", name="Open the console").click()
+    await expect(page.get_by_role("heading", name="Cases by status")).to_be_visible()
+    await expect(page.get_by_role("link", name="Broadcasts")).to_have_count(0)
+    await page.goto(f"{base}/broadcasts/new")
+    await expect(page.get_by_text("Only the embassy's staff send broadcasts.")).to_be_visible()
+    await officer.close()

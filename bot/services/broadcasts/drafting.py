@@ -30,8 +30,10 @@ from bot.services.broadcasts.figures import Figures
 from bot.services.broadcasts.filters import BY_CODE, Filters
 from bot.services.broadcasts.launch import Plan, launch, stop
 from bot.services.broadcasts.message import MAX_TEXT
+from bot.services.broadcasts.plans import Checked, Followed, Form, check, follow, listed, twin
 from bot.services.broadcasts.presets import BY_CODE as PRESETS_BY_CODE
 from bot.services.broadcasts.presets import parse_answer
+from bot.services.broadcasts.problems import Problem
 from bot.services.broadcasts.report import answers_csv, recent, report_keyboard, report_text
 from bot.services.broadcasts.when import BadTime, PastTime, parse_send_time
 from bot.services.broadcasts.worker import queue_progress
@@ -48,18 +50,6 @@ class Step(StrEnum):
 
 
 TYPED_STEPS = (Step.TEXT_ID, Step.TEXT_EN, Step.WHEN)  # the steps that take what is typed
-
-
-class Problem(StrEnum):
-    """Why a press or a typed answer did not move the draft (the caller words it)."""
-
-    STALE = "stale"  # not the current panel, no draft, or a button of another step
-    NO_ONE = "no_one"  # the filters match nobody
-    NO_TEXT = "no_text"  # both texts skipped
-    USE_BUTTONS = "use_buttons"  # typed where buttons are expected
-    TOO_LONG = "too_long"  # a text longer than MAX_TEXT
-    BAD_TIME = "bad_time"
-    PAST_TIME = "past_time"  # passed, or more than 60 days away
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +251,37 @@ class Broadcasting:
             values = [v for v, _ in BY_CODE[open_code].values] or await known_tags(session)
             return Audience(filters, counts, open_code, values)
         return Audience(filters, counts)
+
+    # -- composing on one page (the web console) ---------------------------------------------------
+
+    async def check(self, form: Form) -> Checked:
+        """The form's audience counted, and whether it can go as it is (the chat's rules)."""
+        async with self.sessions() as session:
+            return await check(session, form, self.clock(), self.zone)
+
+    async def launch_form(self, form: Form, user_id: int) -> tuple[Checked, int | None]:
+        """The form checked again and, when it can go, launched: (the check, the broadcast's id).
+        The staff member follows it on the page, so no progress message is kept in their chat."""
+        async with self.sessions() as session, session.begin():
+            checked = await check(session, form, self.clock(), self.zone)
+            if checked.plan is None:
+                return checked, None
+            again = await twin(session, user_id, checked.plan, self.clock())
+            if again is not None:
+                return checked, again
+            broadcast = await launch(session, checked.plan, user_id, user_id, None, self.clock())
+            broadcast_id = broadcast.id
+        self.wake_worker()
+        return checked, broadcast_id
+
+    async def follow(self, broadcast_id: int) -> Followed | None:
+        async with self.sessions() as session:
+            broadcast = await session.get(Broadcast, broadcast_id)
+            return await follow(session, broadcast) if broadcast is not None else None
+
+    async def listed(self, limit: int = 20) -> list[Followed]:
+        async with self.sessions() as session:
+            return await listed(session, limit)
 
     # -- following --------------------------------------------------------------------------------
 
