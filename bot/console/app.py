@@ -20,7 +20,7 @@ from bot.console.web import (
     sessions,
 )
 from bot.core.case import Priority, Status
-from bot.flow.steps import CITIES, PASSPORT
+from bot.flow.steps import CITIES, PASSPORT, SAFETY
 from bot.i18n import N_
 from bot.services.cards import LANGUAGE_NAMES, STATUSES
 from bot.services.case_table import SORTS
@@ -49,6 +49,8 @@ def make_app(console: Console) -> web.Application:
         PRIORITY_CHOICES=[(priority, priority) for priority in Priority],
         CITY_CHOICES=[(option.value, option.label) for option in CITIES],
         PASSPORT_CHOICES=[(option.value, option.label) for option in PASSPORT],
+        SAFETY_CHOICES=[(option.value, option.label) for option in SAFETY],
+        EXPORT_CHOICES=[("xlsx", "XLSX"), ("csv", "CSV"), ("geojson", "GeoJSON"), ("json", "HTCDS JSON")],
         LANGUAGE_CHOICES=list(LANGUAGE_NAMES.items()),
         SORT_CHOICES=[(sort, SORT_LABELS[sort]) for sort in SORTS],
     )

@@ -8,19 +8,23 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import web
+from multidict import MultiDict
 
-from bot.console.web import CONSOLE, COOKIE, SESSION_ID, filters_of, language_of, person_of, render
+from bot.console.web import CONSOLE, COOKIE, SESSION_ID, language_of, person_of, render, table_filters
 from bot.core.case import Status
+from bot.services.case_table import MOST_AT_ONCE
 from bot.services.cases import TAG
 from bot.services.casework import Officer, Relay
 from bot.services.console_access import LANGUAGES
+from bot.services.exports import EXPORT_FORMATS
 
 log = logging.getLogger(__name__)
 ANSWER_LIMIT = 4096
 AUDIENCE_NAMES = frozenset({"status", "priority", "city", "passport", "tag", "lang"})  # a broadcast's too
-QUERY_NAMES = frozenset(
-    {"status", "priority", "sos", "city", "passport", "tag", "q", "sort", "lang", "mine", "page"}
-)
+QUERY_NAMES = frozenset({
+    "status", "priority", "sos", "city", "passport", "tag", "q", "sort", "lang", "mine", "page", "safety",
+    "since", "until", "taken",
+})  # fmt: skip
 
 
 def _safe_next(value: str) -> str:
@@ -75,15 +79,14 @@ async def today(request: web.Request) -> web.Response:
 
 
 async def cases(request: web.Request) -> web.Response:
-    filters = filters_of(request.query, person_of(request).user_id)
+    filters = table_filters(request)
     found = await request.app[CONSOLE].casework.table(filters, _page_of(request))
     changed = request.query.get("changed", "")
     audience = {k: v for k, v in filters.query().items() if k in AUDIENCE_NAMES and v != "open"}
+    takers = await request.app[CONSOLE].casework.takers()
     return render(request, "cases.html", filters=filters, found=found, query=filters.query(),
-                  changed=int(changed) if changed.isdigit() else None, audience=audience)  # fmt: skip
-
-
-MOST_AT_ONCE = 5000
+                  changed=int(changed) if changed.isdigit() else None, audience=audience,
+                  takers=[(str(who), name) for who, name in takers])  # fmt: skip
 
 
 def _page_of(request: web.Request) -> int:
@@ -113,27 +116,64 @@ async def history_csv(request: web.Request) -> web.StreamResponse:
 
 
 async def bulk(request: web.Request) -> web.StreamResponse:
-    """Tag or set the status of the selected cases: first a page naming the count, then the change."""
+    """Tag, set the status of or assign the ticked cases, or every case the filters keep: first a
+    page naming the count, then the change."""
     casework, person = request.app[CONSOLE].casework, person_of(request)
     form = await request.post()
-    ids = sorted({int(i) for i in map(str, form.getall("ids", [])) if i.isdigit()})[:MOST_AT_ONCE]
-    what = str(form.get("what", ""))
-    value = str(form.get(what, "")).strip().lower() if what in ("tag", "status") else ""
     back = _safe_query(str(form.get("back", "")))
-    problem = ""
-    if not ids:
-        problem = "none"
-    elif what == "tag" and not TAG.match(value):
-        problem = "tag"
-    elif what == "status" and value not in set(Status):
-        problem = "status"
-    elif what not in ("tag", "status"):
-        problem = "what"
-    if problem or form.get("confirm") != "1":
-        return render(request, "bulk.html", ids=ids, what=what, value=value, back=back, problem=problem,
+    every = form.get("all") == "1"
+    if every:
+        total, ids = await casework.matching(table_filters(request, MultiDict(parse_qsl(back))))
+    else:
+        ids = sorted({int(i) for i in map(str, form.getall("ids", [])) if i.isdigit() and len(i) < 16})
+        total, ids = len(ids), ids[:MOST_AT_ONCE]
+    what = str(form.get("what", ""))
+    value = str(form.get(what, "")).strip().lower() if what in ("tag", "status", "assign") else ""
+    takers = dict(await casework.takers()) | {person.user_id: person.name or str(person.user_id)}
+    problem = _bulk_problem(ids, what, value, takers)
+    # every case the filters find: confirmed for the count the page named, not for more found since
+    confirmed = form.get("confirm") == "1" and (not every or str(form.get("count", "")) == str(len(ids)))
+    if problem or not confirmed:
+        return render(request, "bulk.html", ids=ids if not every else [], count=len(ids), total=total,
+                      every=every, what=what, value=value, back=back, problem=problem,
+                      taker=takers.get(int(value), "") if what == "assign" and value.isdigit() else "",
                       status=400 if problem else 200)  # fmt: skip
+    if what == "assign":
+        value = f"{value}:{takers[int(value)]}"
     changed = await casework.change_many(ids, Officer(person.user_id, person.name), what, value)
     return web.HTTPSeeOther(f"/cases?{back}&changed={changed}" if back else f"/cases?changed={changed}")
+
+
+def _bulk_problem(ids: list[int], what: str, value: str, takers: dict[int, str]) -> str:
+    if not ids:
+        return "none"
+    if what == "tag" and not TAG.match(value):
+        return "tag"
+    if what == "status" and value not in set(Status):
+        return "status"
+    if what == "assign" and not (value.isdigit() and int(value) in takers):
+        return "assign"
+    return "" if what in ("tag", "status", "assign") else "what"
+
+
+async def export_cases(request: web.Request) -> web.StreamResponse:
+    """Exactly the cases the table's filters keep, as CSV, XLSX, GeoJSON or HTCDS JSON; each case's
+    history records the export (it shows personal values)."""
+    form = await request.post()
+    fmt = str(form.get("format", ""))
+    if fmt not in EXPORT_FORMATS:
+        return render(request, "error.html", status=400, problem="format")
+    person = person_of(request)
+    filters = table_filters(request, MultiDict(parse_qsl(_safe_query(str(form.get("back", ""))))))
+    t = request.app[CONSOLE].catalogs[person.language]
+    count, content, extension, mime = await request.app[CONSOLE].casework.export(
+        filters, fmt, Officer(person.user_id, person.name), t.zone
+    )
+    log.info("console: user %s exported %d cases as %s", person.user_id, count, fmt)
+    name = f"cases-{request.app[CONSOLE].casework.clock().astimezone(t.zone):%Y%m%d-%H%M}.{extension}"
+    return web.Response(
+        body=content, headers={"Content-Type": mime, "Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 def _safe_query(value: str) -> str:
@@ -206,16 +246,14 @@ async def take(request: web.Request, report: Case, officer: Officer) -> web.Stre
 
 async def map_page(request: web.Request) -> web.Response:
     """Every located case as a marker coloured by priority, with the table's filters."""
-    filters = filters_of(request.query, person_of(request).user_id)
+    filters = table_filters(request)
     return render(
         request, "map.html", filters=filters, query=filters.query(), tiles=request.app[CONSOLE].tiles
     )
 
 
 async def map_points(request: web.Request) -> web.Response:
-    points = await request.app[CONSOLE].casework.located(
-        filters_of(request.query, person_of(request).user_id)
-    )
+    points = await request.app[CONSOLE].casework.located(table_filters(request))
     body = [[p.reference, p.priority, p.sos, round(p.latitude, 5), round(p.longitude, 5)] for p in points]
     return web.json_response(body, headers={"Cache-Control": "no-store"})
 
@@ -233,6 +271,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/history", history)
     app.router.add_get("/history.csv", history_csv)
     app.router.add_post("/cases/bulk", bulk)
+    app.router.add_post("/cases/export", export_cases)
     app.router.add_get("/cases/{reference}", case_page)
     app.router.add_post("/cases/{reference}/personal", personal)
     app.router.add_post("/cases/{reference}/answer", answer)

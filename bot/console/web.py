@@ -11,6 +11,7 @@ import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -149,8 +150,17 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     return await handler(request)
 
 
-def filters_of(query: Any, me: int | None = None) -> CaseFilters:
+def _day(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def filters_of(query: Any, me: int | None = None, zone: str = "UTC") -> CaseFilters:
     """The case filters a URL's query names (unknown values are ignored); `me`: who asks ("mine")."""
+    taken = str(query.get("taken", ""))
+    mine = query.get("mine") == "1" and me is not None
     return CaseFilters(
         status=str(query.get("status", "")),
         priority=str(query.get("priority", "")),
@@ -159,7 +169,19 @@ def filters_of(query: Any, me: int | None = None) -> CaseFilters:
         passport=str(query.get("passport", ""))[:24],
         tag=str(query.get("tag", ""))[:32],
         language=str(query.get("lang", ""))[:8],
-        taken_by=me if query.get("mine") == "1" else None,
+        taken_by=me if mine else (int(taken) if taken.isdigit() and len(taken) < 16 else None),
+        mine=mine,
         search=str(query.get("q", ""))[:64],
         sort=str(query.get("sort", "priority")),
+        safety=str(query.get("safety", ""))[:16],
+        since=_day(query.get("since")),
+        until=_day(query.get("until")),
+        zone=zone,
     )
+
+
+def table_filters(request: web.Request, query: Any = None) -> CaseFilters:
+    """The filters of the cases table (and the map, and an export) for the person asking."""
+    console, person = request.app[CONSOLE], request[PERSON]
+    zone = str(console.catalogs[person.language].zone)
+    return filters_of(request.query if query is None else query, person.user_id, zone)

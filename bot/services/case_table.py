@@ -7,10 +7,12 @@ their keyed hashes: exact, and nothing is decrypted to search.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, String, case, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.core.case import OPEN_STATUSES, Priority, Status
 from bot.services.cards import typed
@@ -33,16 +35,24 @@ class CaseFilters:
     tag: str = ""
     language: str = ""
     taken_by: int | None = None  # the cases this officer took
+    mine: bool = False  # taken_by is the person asking
     search: str = ""  # a reference, or a NIK, passport number or phone
     sort: str = "priority"
+    safety: str = ""
+    since: date | None = None  # reported on or after this day, in `zone`
+    until: date | None = None  # reported on or before this day
+    zone: str = "UTC"  # the mission's time zone, where a day starts and ends
 
     def query(self) -> dict[str, str]:
         """The filters as URL query values (empty ones left out)."""
         values = {
             "status": self.status, "priority": self.priority, "sos": "1" if self.sos else "",
             "city": self.city, "passport": self.passport, "tag": self.tag, "q": self.search,
-            "lang": self.language, "mine": "1" if self.taken_by is not None else "",
-            "sort": "" if self.sort == "priority" else self.sort,
+            "lang": self.language, "mine": "1" if self.mine else "",
+            "taken": str(self.taken_by) if self.taken_by is not None and not self.mine else "",
+            "sort": "" if self.sort == "priority" else self.sort, "safety": self.safety,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
         }  # fmt: skip
         return {k: v for k, v in values.items() if v}
 
@@ -90,6 +100,11 @@ def _row(report: Report) -> CaseRow:
     )  # fmt: skip
 
 
+def _day_start(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight of the day in the mission's zone, in UTC (as the times are stored)."""
+    return datetime.combine(day, time(0), zone).astimezone(UTC)
+
+
 def _filtered(session: AsyncSession, filters: CaseFilters, prefix: str) -> Select[Report] | None:
     """The reports the filters keep; None when a search can match nothing."""
     query = select(Report).where(Report.reference.is_not(None))
@@ -109,6 +124,13 @@ def _filtered(session: AsyncSession, filters: CaseFilters, prefix: str) -> Selec
         query = query.where(Report.language == filters.language)
     if filters.taken_by is not None:
         query = query.where(Report.assigned_to == filters.taken_by)
+    if filters.safety:
+        query = query.where(Report.safety == filters.safety)
+    zone = ZoneInfo(filters.zone)
+    if filters.since is not None:
+        query = query.where(Report.created_at >= _day_start(filters.since, zone))
+    if filters.until is not None:
+        query = query.where(Report.created_at < _day_start(filters.until + timedelta(days=1), zone))
     if filters.tag:
         # tags are a short JSON list of words; the quoted word cannot match inside another word
         query = query.where(cast(Report.tags, String).contains(f'"{filters.tag}"', autoescape=True))
@@ -166,6 +188,42 @@ async def today(session: AsyncSession) -> Today:
     )
     by_priority = {priority: count for priority, count in await session.execute(open_by_priority)}
     return Today(open_sos, by_status, by_priority, sum(by_status.values()))
+
+
+MOST_AT_ONCE = 5000  # cases changed by one confirmation
+
+
+async def matching_ids(session: AsyncSession, filters: CaseFilters, prefix: str) -> tuple[int, list[int]]:
+    """How many cases the filters keep, and the ids of the first MOST_AT_ONCE (oldest first)."""
+    query = _filtered(session, filters, prefix)
+    if query is None:
+        return 0, []
+    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    ids = await session.scalars(query.with_only_columns(Report.id).order_by(Report.id).limit(MOST_AT_ONCE))
+    return total, list(ids)
+
+
+async def matching(session: AsyncSession, filters: CaseFilters, prefix: str) -> list[Report]:
+    """Every case the filters keep, oldest first, each with its citizen (for the exports)."""
+    query = _filtered(session, filters, prefix)
+    if query is None:
+        return []
+    return list(await session.scalars(query.options(selectinload(Report.citizen)).order_by(Report.id)))
+
+
+async def takers(session: AsyncSession) -> list[tuple[int, str]]:
+    """Who has cases taken or given to them: (officer id, the name last seen), by name."""
+    newest = (
+        select(Report.assigned_to, func.max(Report.assigned_at).label("at"))
+        .where(Report.assigned_to.is_not(None))
+        .group_by(Report.assigned_to)
+        .subquery()
+    )
+    query = select(Report.assigned_to, Report.assigned_name).join(
+        newest, (newest.c.assigned_to == Report.assigned_to) & (newest.c.at == Report.assigned_at)
+    )
+    named = {int(who): str(name or who) for who, name in await session.execute(query) if who is not None}
+    return sorted(named.items(), key=lambda item: (item[1].lower(), item[0]))
 
 
 MOST_ON_THE_MAP = 50_000

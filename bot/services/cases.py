@@ -71,6 +71,21 @@ class Cases:
         self.log(report, officer, "taken", **({"from": before} if before else {}))
         return True
 
+    def assign(self, report: Report, by: int, to: int, name: str) -> bool:
+        """The case given to an officer by someone else (a supervisor's hand-out of many cases);
+        `take` when it is the officer themself."""
+        if by == to:
+            return self.take(report, to, name)
+        if report.assigned_to == to:
+            return False
+        self.acknowledge(report, by)
+        before = report.assigned_to
+        report.assigned_to, report.assigned_name, report.assigned_at = to, name, self.now
+        if report.status in (Status.NEW, Status.ACKNOWLEDGED):
+            report.status = Status.IN_PROGRESS
+        self.log(report, by, "assigned", text=name, to=to, **({"from": before} if before else {}))
+        return True
+
     def set_status(self, report: Report, officer: int, status: str) -> bool:
         if status not in STATUSES or status == report.status:
             return False

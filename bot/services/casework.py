@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import SendMessage
@@ -33,15 +33,18 @@ from bot.services.case_table import (
     list_cases,
     list_events,
     located,
+    matching,
+    matching_ids,
+    takers,
     today,
 )
 from bot.services.cases import Cases, link_message
-from bot.services.exports import load_cases, to_csv
+from bot.services.exports import export, load_cases, to_csv
 from bot.services.exports.tabular import inert
 from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.reports import same_person
 from bot.services.sos import sos_state
-from storage.models import CaseMessage, Citizen, OutboxMessage, Report
+from storage.models import CaseMessage, Citizen, OutboxMessage, Report, ReportEvent
 from storage.repositories import events_of
 
 HISTORY_COLUMNS = ("reference", "who", "what", "detail", "when (UTC)")
@@ -187,6 +190,34 @@ class Casework:
             card = card_text(report, pref, t, await sos_state(session, report.id))
             return f"{card}\n\n{trail_text(await events_of(session, report.id), t)}"
 
+    async def matching(self, filters: CaseFilters) -> tuple[int, list[int]]:
+        """How many cases the table's filters keep, and the ids of those one confirmation changes."""
+        async with self.sessions() as session:
+            return await matching_ids(session, filters, self.prefix)
+
+    async def takers(self) -> list[tuple[int, str]]:
+        """The officers who have cases: (id, name)."""
+        async with self.sessions() as session:
+            return await takers(session)
+
+    async def export(
+        self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo
+    ) -> tuple[int, bytes, str, str]:
+        """Exactly the cases the filters keep, in one of EXPORT_FORMATS: (count, content, extension,
+        MIME type). An export shows personal values, so each case's history records it (who, when)."""
+        async with self.sessions() as session, session.begin():
+            cases = await matching(session, filters, self.prefix)
+            # thousands of rows: written beside the event loop, so that citizens' updates go on
+            content, extension, mime = await asyncio.to_thread(export, cases, fmt, zone)
+            now, actor, detail = self.clock(), f"officer:{viewer.id}", {"status": fmt}
+            if cases:
+                rows = [
+                    {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
+                    for c in cases
+                ]
+                await session.execute(insert(ReportEvent), rows)
+        return len(cases), content, extension, mime
+
     async def export_csv(self, zone: ZoneInfo) -> tuple[int, bytes]:
         """Every case as CSV (the count, the file)."""
         async with self.sessions() as session:
@@ -227,10 +258,20 @@ class Casework:
         """False `changed`: tagged so already, or not a tag (one word: small letters, digits, dashes)."""
         return await self._change(report_id, lambda cases, report: cases.tag(report, officer.id, label))
 
+    async def assign(self, report_id: int, by: Officer, to: str) -> Acted | None:
+        """The case given to the officer `to` names ("<officer id>:<name>")."""
+        who, _, name = to.partition(":")
+        if not who.isdigit():
+            return None
+        return await self._change(
+            report_id, lambda cases, report: cases.assign(report, by.id, int(who), name or who)
+        )
+
     async def change_many(self, report_ids: list[int], officer: Officer, what: str, value: str) -> int:
-        """Tag (`what` "tag") or set the status of ("status") many cases, each a change of its own
-        with its event; how many changed (the others were so already)."""
-        act = {"tag": self.tag, "status": self.set_status}[what]
+        """Tag (`what` "tag"), set the status of ("status") or assign ("assign", `value` is
+        "<officer id>:<name>") many cases, each a change of its own with its event; how many changed
+        (the others were so already)."""
+        act = {"tag": self.tag, "status": self.set_status, "assign": self.assign}[what]
         changed = 0
         for report_id in report_ids:
             done = await act(report_id, officer, value)
