@@ -52,6 +52,7 @@ from bot.services.phone import remember_sent_row
 from bot.services.retention import keep_erasing
 from bot.services.roles import Roles
 from bot.services.seen import first_time
+from bot.services.webapp_auth import webapp_key
 from storage.db import make_engine, make_sessionmaker
 from storage.locks import ChatHolds
 from storage.models import OutboxMessage
@@ -145,7 +146,11 @@ class Hotline:
         self.roles = roles
         self._port: BotPort | None = None  # the runtime's, once the workers run: for membership checks
         self.console_live = False  # the web console is listening (it may be switched off, or its port taken)
-        self.console_access = ConsoleAccess(self.sessions, clock, self._console_role)
+        token = settings.bot_token.get_secret_value() if settings.bot_token else None
+        self.console_access = ConsoleAccess(
+            self.sessions, clock, self._console_role, webapp_key=webapp_key(token) if token else None,
+            on_role_lost=self._console_role_lost,
+        )  # fmt: skip
         console_url = settings.console_base if settings.console_port else None
         self.console_login = ConsoleLogin(self.console_access, self.people, self.catalogs, console_url)
 
@@ -247,6 +252,11 @@ class Hotline:
         if port is not None and await self.roles.is_officer(user_id, port):
             return Role.OFFICER
         return None
+
+    async def _console_role_lost(self, user_id: int) -> None:
+        """Their chat's menu button no longer opens the console."""
+        if self._port is not None:
+            await self.console_login.drop_menu_button(user_id, self._port)
 
     async def _lead(self, port: BotPort, stop: asyncio.Event) -> None:
         """The outbox sender, the SOS watch and the broadcast worker, until `stop` is set."""

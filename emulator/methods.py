@@ -24,6 +24,8 @@ HANDLERS: dict[str, Handler] = {
     "setMyCommands": methods_chat.set_my_commands,
     "getMyCommands": methods_chat.get_my_commands,
     "deleteMyCommands": methods_chat.delete_my_commands,
+    "setChatMenuButton": methods_chat.set_chat_menu_button,
+    "getChatMenuButton": methods_chat.get_chat_menu_button,
     "getChatMember": methods_chat.get_chat_member,
     "getChat": methods_chat.get_chat,
     "getFile": methods_chat.get_file,

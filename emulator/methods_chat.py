@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from emulator import models
 from emulator.context import CallContext
@@ -79,6 +80,62 @@ async def get_my_commands(ctx: CallContext) -> list[dict[str, str]]:
 async def delete_my_commands(ctx: CallContext) -> bool:
     ctx.st.commands.pop(_language(ctx), None)
     return True
+
+
+def _menu_chat(ctx: CallContext) -> int | None:
+    """The private chat a menu button call names; None: the bot's default button."""
+    chat_id = ctx.params.get_int("chat_id")
+    if chat_id is None:
+        return None
+    chat = ctx.st.chats.get(chat_id)
+    if chat is None:
+        raise bad_request("chat not found")
+    if chat.type != "private":  # menu buttons belong to private chats only
+        raise bad_request("invalid chat_id specified")
+    return chat_id
+
+
+def _menu_button(value: object) -> dict[str, Any]:
+    """The button as Telegram keeps it; a web app must be an https address, as Telegram requires."""
+    if value is None:
+        return {"type": "default"}
+    if not isinstance(value, dict):
+        raise bad_request("can't parse menu button JSON object")
+    kind = value.get("type")
+    if kind in ("commands", "default"):
+        return {"type": kind}
+    if kind != "web_app":
+        raise bad_request("unsupported menu button type")
+    text = value.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise bad_request("menu button text is empty")
+    app = value.get("web_app")
+    url = app.get("url") if isinstance(app, dict) else None
+    address = url if isinstance(url, str) else ""
+    parts = urlsplit(address)
+    if parts.scheme != "https" or not parts.hostname:
+        raise bad_request(f"menu button Web App URL '{address}' is invalid: Only HTTPS links are allowed")
+    return {"type": "web_app", "text": text, "web_app": {"url": address}}
+
+
+async def set_chat_menu_button(ctx: CallContext) -> bool:
+    chat_id = _menu_chat(ctx)
+    button = _menu_button(ctx.params.values.get("menu_button"))
+    st = ctx.st
+    if chat_id is None:
+        st.default_menu_button = {"type": "commands"} if button["type"] == "default" else button
+    elif button["type"] == "default":  # the chat shows the bot's default button again
+        st.menu_buttons.pop(chat_id, None)
+    else:
+        st.menu_buttons[chat_id] = button
+    return True
+
+
+async def get_chat_menu_button(ctx: CallContext) -> dict[str, Any]:
+    """The button the chat shows: its own, else the bot's default."""
+    chat_id = _menu_chat(ctx)
+    own = ctx.st.menu_buttons.get(chat_id) if chat_id is not None else None
+    return dict(own or ctx.st.default_menu_button)
 
 
 async def get_file(ctx: CallContext) -> dict[str, Any]:

@@ -60,6 +60,11 @@ class Inspection:
     def commands(self) -> dict[str, list[dict[str, str]]]:
         return {lang: [dict(c) for c in cmds] for lang, cmds in self._st.commands.items()}
 
+    def menu_button(self, chat_id: int) -> dict[str, Any] | None:
+        """The menu button set for this private chat alone (setChatMenuButton), if any."""
+        button = self._st.menu_buttons.get(chat_id)
+        return dict(button) if button is not None else None
+
     @property
     def pending_updates(self) -> int:
         return len(self._st.updates.pending)

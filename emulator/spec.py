@@ -51,6 +51,8 @@ sendPhoto business_connection_id:str chat_id:chat! message_thread_id:int
 setMyCommands commands:json! scope:json language_code:str
 getMyCommands scope:json language_code:str
 deleteMyCommands scope:json language_code:str
+setChatMenuButton chat_id:int menu_button:json
+getChatMenuButton chat_id:int
 getChatMember chat_id:chat! user_id:int!
 getChat chat_id:chat!
 sendChatAction business_connection_id:str chat_id:chat! message_thread_id:int action:str!

@@ -143,6 +143,8 @@ class EmulatorState:
         self.calls: list[Call] = []
         self.errors_sent: Counter[int] = Counter()
         self.commands: dict[str, list[dict[str, str]]] = {}
+        self.menu_buttons: dict[int, dict[str, Any]] = {}  # private chat id -> its own menu button
+        self.default_menu_button: dict[str, Any] = {"type": "commands"}  # the bot's, where none is set
         self.files: dict[str, StoredFile] = {}
         self.webhook = WebhookConfig()
         self.serial = 0

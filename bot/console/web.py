@@ -33,6 +33,7 @@ CSP = (
     "frame-ancestors 'self' https://web.telegram.org"
 )
 PUBLIC = ("/login", "/static/")
+MINI_APP = ("/app", "/app/login")  # the Mini App's page and its login (bot.console.miniapp): no session yet
 SORT_LABELS = {
     "priority": N_("Most urgent first"),
     "newest": N_("Newest first"),
@@ -131,7 +132,7 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
 @web.middleware
 async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Who is asking (or the login page), and every form's CSRF token checked."""
-    if request.path.startswith(PUBLIC):
+    if request.path.startswith(PUBLIC) or request.path in MINI_APP:
         return await handler(request)
     session_id = request.cookies.get(COOKIE, "")
     person = await request.app[CONSOLE].access.person(session_id) if session_id else None

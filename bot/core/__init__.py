@@ -15,6 +15,7 @@ from bot.core.actions import (
     SendDocument,
     SendLocation,
     SendMessage,
+    SetMenuButton,
 )
 from bot.core.incoming import Contact, Incoming, Kind, Location
 from bot.core.port import BotPort, DeliveryError
@@ -40,4 +41,5 @@ __all__ = [
     "SendDocument",
     "SendLocation",
     "SendMessage",
+    "SetMenuButton",
 ]

@@ -97,6 +97,23 @@ class SendDocument:
     thread_id: int | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SetMenuButton:
+    """The menu button of one private chat: a Mini App (an https `url`) with its label, or, with no
+    url, Telegram's default again. Per chat, so only the people it is set for ever see it."""
+
+    chat_id: int
+    text: str = ""
+    url: str | None = None
+
+
 Action = (
-    SendMessage | EditMessage | EditMarkup | DeleteMessages | AnswerCallback | SendLocation | SendDocument
+    SendMessage
+    | EditMessage
+    | EditMarkup
+    | DeleteMessages
+    | AnswerCallback
+    | SendLocation
+    | SendDocument
+    | SetMenuButton
 )

@@ -1,13 +1,14 @@
-"""`/console` in a private chat: a one-time link to the web console for staff and duty officers."""
+"""`/console` in a private chat: a one-time link to the web console for staff and duty officers, and,
+when the console is served over https, a menu button in their chat that opens it as a Mini App."""
 
 from __future__ import annotations
 
 import logging
 from urllib.parse import quote
 
-from bot.core.actions import SendMessage
+from bot.core.actions import SendMessage, SetMenuButton
 from bot.core.incoming import Incoming, Kind
-from bot.core.port import BotPort
+from bot.core.port import BotPort, DeliveryError
 from bot.i18n import N_, Catalogs
 from bot.services.console_access import LINK_MINUTES, ConsoleAccess
 from bot.services.people import People
@@ -23,6 +24,13 @@ class ConsoleLogin:
         self.people = people
         self.catalogs = catalogs
         self.base_url = base_url  # None: this hotline serves no console
+
+    @property
+    def app_url(self) -> str | None:
+        """The console as a Mini App; None unless it is served over https (Telegram opens no other)."""
+        if self.base_url is None or not self.base_url.startswith("https://"):
+            return None
+        return f"{self.base_url}/app"
 
     def wants(self, inp: Incoming) -> bool:
         return inp.kind is Kind.COMMAND and inp.command == "console"
@@ -50,3 +58,16 @@ class ConsoleLogin:
             link=link,
         )
         await port.perform(SendMessage(inp.chat_id, text, protect_content=True))
+        if self.app_url is not None:  # set in this chat only: citizens never see it
+            await self._menu_button(port, SetMenuButton(inp.chat_id, t(N_("Console")), self.app_url))
+
+    async def drop_menu_button(self, user_id: int, port: BotPort) -> None:
+        """Their private chat's menu button back to Telegram's default (they lost their role)."""
+        if self.app_url is not None:
+            await self._menu_button(port, SetMenuButton(user_id))
+
+    async def _menu_button(self, port: BotPort, button: SetMenuButton) -> None:
+        try:
+            await port.perform(button)
+        except DeliveryError as exc:  # the link went already; the button is a convenience
+            log.warning("the console's menu button in chat %s failed: %s", button.chat_id, exc)

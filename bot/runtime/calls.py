@@ -125,4 +125,9 @@ def calls(action: a.Action) -> list[Call]:
             protect_content=action.protect_content,
         )
         return [Call("sendDocument", params, Upload("document", action.filename, action.content), sends=True)]
+    if isinstance(action, a.SetMenuButton):
+        button: dict[str, Any] = {"type": "default"}
+        if action.url:
+            button = {"type": "web_app", "text": action.text, "web_app": {"url": action.url}}
+        return [Call("setChatMenuButton", {"chat_id": action.chat_id, "menu_button": button})]
     return []

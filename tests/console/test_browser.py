@@ -1,7 +1,8 @@
 """The console in a real browser (headless Chromium from the system's packages, driven by
 Playwright), with the bot and the emulator running: a staff member opens the link the bot gave,
 finds a case, answers the citizen, and sees a new SOS appear on Today without reloading; ten cases
-are tagged and broadcast to, the progress reaching 10/10 on its own; officers are kept out.
+are tagged and broadcast to, the progress reaching 10/10 on its own; officers are kept out; the
+console opens as a Mini App, and forged init data is refused.
 
 Screenshots of each screen go to the test's folder; with HOTLINE_SCREENSHOTS=update they are
 written to docs/screenshots/ too (the README shows them).
@@ -15,9 +16,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
-from emulator import Emulator
+from emulator import DEFAULT_TOKEN, Emulator
 from tests.console.test_broadcasts import OFFICER as OFFICER_B
 from tests.console.test_broadcasts import POIPET as B_POIPET
 from tests.console.test_broadcasts import STAFF as STAFF_B
@@ -26,8 +27,10 @@ from tests.console.test_broadcasts import TEXT_ID as B_TEXT_ID
 from tests.console.test_broadcasts import got as b_got
 from tests.console.test_broadcasts import link, office
 from tests.console.test_login_and_cases import CITIZEN, GROUP, OFFICER, READ, STAFF, link_for
+from tests.console.test_mini_app import AGAIN, OTHER_BOT
 from tests.e2e.conftest import Clock, Running, free_port, officer_desk
 from tests.e2e.phone import Phone
+from tests.support.webapp import launch_fragment, person, signed
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
@@ -152,6 +155,43 @@ async def test_a_staff_member_answers_a_citizen_and_sees_an_sos_arrive(
     await expect(page.get_by_role("link", name="PNH-000002")).to_be_visible()
     await snapshot(page, tmp_path, "cases-phone")
     assert refused == []  # no script refused by the CSP, no error
+    await context.close()
+
+
+async def test_the_console_opens_inside_telegram_and_forged_init_data_is_refused(
+    desk: Running, browser: Browser, tmp_path: Path
+) -> None:
+    """What Telegram's client does when an officer taps the menu button: it opens /app with the
+    launch parameters in the fragment. The page's own script logs in; nothing comes from Telegram."""
+    assert desk.clock is not None
+    base, at = desk.settings.console_base, desk.clock().timestamp()
+    phone_screen: ViewportSize = {"width": 390, "height": 844}
+    context = await browser.new_context(viewport=phone_screen)
+    page = await context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: refused.append(str(e)))
+    outside: list[str] = []  # every request the page makes: all to the console itself
+    page.on("request", lambda r: None if r.url.startswith(base) else outside.append(r.url))
+    genuine = signed(DEFAULT_TOKEN, person(STAFF, "Dewi"), at)
+    await page.goto(f"{base}/app{launch_fragment(genuine)}")
+    await expect(page.get_by_role("heading", name="Cases by status")).to_be_visible()
+    assert page.url == f"{base}/"
+    await expect(page.get_by_text("Dewi · staff")).to_be_visible()
+    await snapshot(page, tmp_path, "mini-app-today")
+    assert refused == [] and outside == []
+    await context.close()
+
+    context = await browser.new_context(viewport=phone_screen)
+    page = await context.new_page()
+    forged = signed(OTHER_BOT, person(STAFF, "Dewi"), at)
+    await page.goto(f"{base}/app{launch_fragment(forged)}")
+    await expect(page.get_by_role("alert")).to_contain_text(AGAIN)
+    await snapshot(page, tmp_path, "mini-app-refused")
+    assert "tgWebAppData" not in page.url  # the data leaves the address bar either way
+    assert await context.cookies() == []  # no session
+    await page.goto(f"{base}/")
+    await expect(page).to_have_url(f"{base}/login")
     await context.close()
 
 

@@ -82,6 +82,8 @@ async def running(
     try:
         # the bot is up when it has registered its command menu
         await emu.wait_for(lambda: bool(emu.commands) or task.done(), timeout=15)
+        if settings.console_port:  # and its console listens, when it has one
+            await emu.wait_for(lambda: hotline.console_live or task.done(), timeout=15)
         if task.done():
             task.result()
         yield Running(emu, hotline, settings, clock)
