@@ -200,11 +200,16 @@ def on_case(act: CaseAction) -> Callable[[web.Request], Awaitable[web.StreamResp
     return page
 
 
-async def _case(request: web.Request, report: Case, **values: Any) -> web.Response:
-    t = request.app[CONSOLE].catalogs[person_of(request).language]
-    history = await request.app[CONSOLE].casework.history(report.id, t) or ""
-    sent = request.query.get("sent", "")
-    return render(request, "case.html", case=report, history=history, sent=sent, **values)
+async def _case(request: web.Request, report: Case, status: int = 200, **values: Any) -> web.Response:
+    console = request.app[CONSOLE]
+    t = console.catalogs[person_of(request).language]
+    history = await console.casework.history(report.id, t) or ""
+    said = await console.casework.thread(report.id)
+    located = report.latitude is not None and report.longitude is not None
+    values.setdefault("done", request.query.get("done", ""))
+    return render(request, "case.html", status=status, case=report, history=history, said=said,
+                  sent=request.query.get("sent", ""), located=located, tiles=console.tiles,
+                  **values)  # fmt: skip
 
 
 @on_case
@@ -230,6 +235,26 @@ async def answer(request: web.Request, report: Case, officer: Officer) -> web.St
         return web.HTTPSeeOther(f"/cases/{report.reference}?sent={Relay.TOO_LONG}")
     relayed = await request.app[CONSOLE].casework.reply(report.id, officer, text)
     return web.HTTPSeeOther(f"/cases/{report.reference}?sent={relayed.outcome}")
+
+
+NOTE_LIMIT = 2000
+
+
+@on_case
+async def change(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
+    """The status, a note or a tag, from the case's page (the chat's /status, /note and /tag)."""
+    casework, form = request.app[CONSOLE].casework, await request.post()
+    what = request.match_info["what"]
+    value = str(form.get("value", "")).strip()
+    if what == "status" and value in set(Status):
+        await casework.set_status(report.id, officer, value)
+    elif what == "note" and 0 < len(value) <= NOTE_LIMIT:
+        await casework.note(report.id, officer, value)
+    elif what == "tag" and TAG.match(value.lower()):
+        await casework.tag(report.id, officer, value.lower())
+    else:
+        return await _case(request, report, status=400, done=f"bad_{what}", typed=value[:NOTE_LIMIT])
+    return web.HTTPSeeOther(f"/cases/{report.reference}?done={what}")
 
 
 @on_case
@@ -277,3 +302,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/cases/{reference}/answer", answer)
     app.router.add_post("/cases/{reference}/acknowledge", acknowledge)
     app.router.add_post("/cases/{reference}/take", take)
+    app.router.add_post("/cases/{reference}/{what:status|note|tag}", change)

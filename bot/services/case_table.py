@@ -17,9 +17,10 @@ from sqlalchemy.orm import selectinload
 from bot.core.case import OPEN_STATUSES, Priority, Status
 from bot.services.cards import typed
 from bot.services.cases import reference_of
+from bot.services.outbox import HELD
 from bot.services.reports import lookup_values
 from storage.encrypted import session_keyring
-from storage.models import Report, ReportEvent, SosAlert
+from storage.models import OutboxMessage, Report, ReportEvent, SosAlert
 
 PER_PAGE = 50
 SORTS = ("priority", "newest", "oldest", "reference")
@@ -253,6 +254,49 @@ async def located(session: AsyncSession, filters: CaseFilters, prefix: str) -> l
                 Point(report.reference or "", report.priority, report.sos, report.latitude, report.longitude)
             )
     return points
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """One message of the conversation between the citizen and the embassy about a case."""
+
+    at: datetime
+    by_citizen: bool
+    actor: str  # "citizen" or "officer:<id>"
+    text: str
+    held: bool = False  # an answer held until the citizen writes first
+    waiting: bool = False  # ... and it still waits
+
+
+async def thread(session: AsyncSession, report_id: int, limit: int = 200) -> list[Said]:
+    """The citizen's messages and the officers' answers, oldest first (the newest `limit`)."""
+    query = (
+        select(ReportEvent)
+        .where(ReportEvent.report_id == report_id, ReportEvent.kind.in_(("citizen_message", "officer_reply")))
+        .order_by(ReportEvent.at.desc(), ReportEvent.id.desc())
+        .limit(limit)
+    )
+    events = list(reversed(list(await session.scalars(query))))
+    still_held = int(
+        await session.scalar(
+            select(func.count()).where(
+                OutboxMessage.report_id == report_id,
+                OutboxMessage.kind == "relay_out",
+                OutboxMessage.status == HELD,
+            )
+        )
+        or 0
+    )
+    said = []
+    held_replies = [e for e in events if e.kind == "officer_reply" and e.detail.get("held")]
+    waiting = {id(e) for e in held_replies[len(held_replies) - still_held :]} if still_held else set()
+    for event in events:
+        held = bool(event.detail.get("held"))
+        said.append(
+            Said(event.at, event.kind == "citizen_message", event.actor, str(event.detail.get("text") or ""),
+                 held, id(event) in waiting)
+        )  # fmt: skip
+    return said
 
 
 EVENTS_PER_PAGE = 100

@@ -28,6 +28,7 @@ from bot.services.case_table import (
     CasePage,
     EventPage,
     Point,
+    Said,
     Today,
     event_kinds,
     list_cases,
@@ -36,6 +37,7 @@ from bot.services.case_table import (
     matching,
     matching_ids,
     takers,
+    thread,
     today,
 )
 from bot.services.cases import Cases, link_message
@@ -194,6 +196,11 @@ class Casework:
         """How many cases the table's filters keep, and the ids of those one confirmation changes."""
         async with self.sessions() as session:
             return await matching_ids(session, filters, self.prefix)
+
+    async def thread(self, report_id: int) -> list[Said]:
+        """The conversation with the citizen about the case, oldest first."""
+        async with self.sessions() as session:
+            return await thread(session, report_id)
 
     async def takers(self) -> list[tuple[int, str]]:
         """The officers who have cases: (id, name)."""

@@ -113,6 +113,8 @@ async def test_a_staff_member_answers_a_citizen_and_sees_an_sos_arrive(
     await page.locator("textarea[name=text]").fill("Besok jam 9 ke KBRI, bawa KTP kalau ada.")
     await page.get_by_role("button", name="Send").click()
     await expect(page.get_by_text("Your answer is on its way to the citizen.")).to_be_visible()
+    await expect(page.locator("ol.thread")).to_contain_text("Besok jam 9 ke KBRI")
+    await expect(page.locator("#map")).to_have_attribute("data-shown", "1")  # where they are
     await snapshot(page, tmp_path, "case")
     message = await phone.expect("🏛 Message from {mission}:", after, mission="KBRI Phnom Penh")
     assert "Besok jam 9 ke KBRI" in (message.text or "")

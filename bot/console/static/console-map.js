@@ -5,6 +5,17 @@ document.addEventListener("DOMContentLoaded", async () => {
   const area = document.getElementById("map");
   if (!area || !window.L) return;
   const colours = { P1: "#b3261e", P2: "#a15c00", P3: "#31608f" };
+  if (area.dataset.here) {  // a case's page: its one place
+    const [lat, lon] = area.dataset.here.split(",").map(Number);
+    const one = L.map(area, { maxZoom: 19 }).setView([lat, lon], 14);
+    if (area.dataset.tiles) {
+      L.tileLayer(area.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(one);
+    }
+    L.circleMarker([lat, lon], { radius: 9, color: colours[area.dataset.priority] || "#555", weight: 2, fillOpacity: 0.7 })
+      .bindTooltip(area.dataset.reference).addTo(one);
+    area.dataset.shown = "1";
+    return;
+  }
   const map = L.map(area, { maxZoom: 19 }).setView([12.5, 104.9], 7);  // clustering needs maxZoom
   if (area.dataset.tiles) {
     L.tileLayer(area.dataset.tiles, { maxZoom: 19, attribution: "© OpenStreetMap" }).addTo(map);
