@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -85,9 +86,11 @@ class Screen:
 
 
 async def demo(framework: str, database: str) -> int:
-    print(f"Starting the emulator and the bot ({framework}); this takes a few seconds…", flush=True)
     db = Path(database)
     db.parent.mkdir(parents=True, exist_ok=True)
+    log = log_to_file(db.with_suffix(".log"))
+    print(f"Starting the emulator and the bot ({framework}); this takes a few seconds…", flush=True)
+    print(f"(the bot's log goes to {log}: this screen shows only the chats)", flush=True)
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)  # each demo starts fresh, as a new phone would
     emu = Emulator(token=DEFAULT_TOKEN, limits=Limits(enabled=False))
@@ -116,7 +119,7 @@ async def demo(framework: str, database: str) -> int:
                 break
             await asyncio.sleep(0.1)
         else:
-            return f"   (the web console could not start on port {settings.console_port}: see the log above)"
+            return f"   (the web console could not start on port {settings.console_port}: see {log})"
         token = await hotline.console_access.issue_link(DEMO_STAFF, "Demo staff")
         link = f"{settings.console_base}/login?token={token}&lang=en"
         return f"🖥  the embassy's console, as staff (open it in a browser; once, within 5 minutes):\n{link}"
@@ -130,6 +133,16 @@ async def demo(framework: str, database: str) -> int:
         await hotline.close()
         await emu.stop()
     return 0
+
+
+def log_to_file(path: Path) -> Path:
+    """The terminal is the phone's screen: log records and Python's warnings (a key file made, a
+    library's deprecation) go to this file, each demo's anew, and never between the chat's lines."""
+    handler = logging.FileHandler(path, mode="w", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    logging.captureWarnings(True)
+    return path
 
 
 async def terminal(emu: Emulator, console_link: Callable[[], Awaitable[str]]) -> None:

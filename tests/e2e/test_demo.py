@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+LOG_LINE = re.compile(r"\b(DEBUG|INFO|WARNING|ERROR|CRITICAL)\b|Traceback")
 
 
 class Terminal:
@@ -21,7 +22,8 @@ class Terminal:
         env["PYTHONPATH"] = str(ROOT)
         self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env)
         os.close(slave)
-        self.screen = ""
+        self.screen = ""  # what showed since the last match
+        self.everything = ""  # what showed since the start
 
     def expect(self, pattern: str, timeout: float = 20.0) -> str:
         """Read until the screen (since the last match) shows this pattern."""
@@ -34,7 +36,9 @@ class Terminal:
             ready, _, _ = select.select([self.master], [], [], 0.1)
             if ready:
                 try:
-                    self.screen += os.read(self.master, 65536).decode("utf-8", "replace")
+                    text = os.read(self.master, 65536).decode("utf-8", "replace")
+                    self.screen += text
+                    self.everything += text
                 except OSError:
                     break
         raise AssertionError(f"{pattern!r} never showed; the screen has:\n{self.screen}")
@@ -101,5 +105,8 @@ def test_a_new_user_completes_a_report_in_the_demo(tmp_path: Path) -> None:
         assert "PNH-000001" in sent
         term.type("/quit")
         assert term.proc.wait(30) == 0
+        assert "the bot's log goes to" in term.everything
+        assert not LOG_LINE.search(term.everything), term.everything  # the key file's warning, say
+        assert "INFO" in (tmp_path / "demo.log").read_text()
     finally:
         term.close()
