@@ -19,10 +19,16 @@ from storage.migrate import upgrade
 DEMO_PHONE = "+855 00 000 000 (demo)"
 
 INTRO = """\
-hotline demo: you are a citizen writing to the embassy's bot. Everything runs on this computer.
+hotline demo: the embassy's bot, its officer group and its staff, all on this computer.
+You start as a citizen writing to the bot.
   type a message and press Enter        a number presses that button ('12 sends the text 12)
   /location LAT LON  share a location    /contact  share your phone number
-  /start /status /update /sos /language /delete /help /cancel   the bot's own commands
+  /start /status /update /sos /language /hide /delete /help /cancel   the bot's own commands
+  /as officer  be the duty officer in the officer group: a number presses a card's button,
+               > TEXT answers the citizen of the newest card (a reply to that card),
+               /open /case /reply /help… go to the bot, a plain line to the other officers
+  /as staff    be a staff member in a private chat with the bot: /broadcast /broadcasts /console
+  /as citizen  back to the citizen's phone
   /console  a new link to the embassy's web console, as a staff member (works once, 5 minutes)
   /quit  end the demo
 """
@@ -60,7 +66,8 @@ async def demo(framework: str, database: str) -> int:
     try:
         screen.print(INTRO)
         screen.print(await console_link())
-        await terminal(emu, screen, console_link)
+        screen.become(emu, roles["citizen"])
+        await terminal(emu, roles, screen, console_link)
     finally:
         stop.set()
         with contextlib.suppress(Exception):

@@ -42,6 +42,16 @@ class Screen:
             self._chat(emu, chat)
         self._notices(emu)
 
+    def become(self, emu: Emulator, role: Role) -> None:
+        """You are someone else now: say so, and show the newest of their chat with its buttons."""
+        self.role, self.buttons, self.lost = role, [], 0
+        self.print(f"── you are now: {role.who} ──\n{role.hint}")
+        live = [e for e in emu.transcript(role.chat_id) if e.from_bot and not e.deleted]
+        with_buttons = [e for e in live if _inline(e)]
+        newest = [*with_buttons[-1:], *live[-1:]]
+        for entry in sorted({e.message_id: e for e in newest}.values(), key=lambda e: e.message_id):
+            self._message(entry, role)
+
     def pressable(self, emu: Emulator, number: int) -> Button | str | None:
         """The button with this number; or why it cannot be pressed; None: it is no button's number."""
         if not 1 <= number <= len(self.buttons):
@@ -103,7 +113,7 @@ class Screen:
             return
         if chat is not self.role:
             labels = " · ".join(b["text"] for row in rows for b in row)
-            self.print(f"     (the {chat.name}'s buttons: {labels})")
+            self.print(f"     (the {chat.name}'s buttons: {labels} — /as {chat.name} to press them)")
             return
         self.buttons, self.lost = [], 0
         for row in rows:

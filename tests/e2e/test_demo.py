@@ -1,5 +1,5 @@
 """`hotline demo` driven through a pseudo-terminal, as a new user would: a whole report in Indonesian,
-then the chat hidden."""
+then the embassy's side of it (the officer answers, staff open a broadcast) and the chat hidden."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from tests.e2e.conftest import free_port
 
@@ -85,7 +87,7 @@ def start(tmp_path: Path, framework: str = "aiogram") -> Terminal:
     term = Terminal([sys.executable, "-m", "bot", "demo", *args], tmp_path)
     # start-up imports the framework: aiogram alone takes 6 s on a quiet 2-CPU machine, and over
     # 20 s with the rest of the suite running beside it (CI once stopped here)
-    term.expect("/quit", timeout=90)
+    term.expect("you are now: the citizen", timeout=90)
     return term
 
 
@@ -130,7 +132,7 @@ def report(term: Terminal) -> None:
     assert "PNH-000001" in sent
 
 
-def test_a_new_user_reports_then_hides_the_chat_in_the_demo(tmp_path: Path) -> None:
+def test_a_report_is_answered_by_the_officer_then_hidden_in_the_demo(tmp_path: Path) -> None:
     term = start(tmp_path)
     try:
         report(term)
@@ -138,7 +140,22 @@ def test_a_new_user_reports_then_hides_the_chat_in_the_demo(tmp_path: Path) -> N
         term.expect(r"\[officer group\] \[location: 11\.55640, 104\.92820\]")
         assert term.quiet(1.5).strip() == ""
         assert term.everything.count("P3 · PNH-000001") == 1
-        assert "(the officer's buttons: ✋ Terima · 📥 Tangani · 📄 Rincian)" in term.everything
+        assert "(the officer's buttons: ✋ Terima · 📥 Tangani · 📄 Rincian — /as officer" in term.everything
+
+        term.type("/as officer")
+        card = term.expect(r"you are now: the duty officer, in the officer group[\s\S]*?\[3\] 📄 Rincian", 10)
+        term.type(button(card, "✋ Terima"))
+        edited = term.expect(r"\[2\] 📄 Rincian")  # the card, edited: acknowledged, its buttons anew
+        assert "✎" in edited and "Status: sudah diterima" in edited
+        term.type(button(edited, "📥 Tangani"))
+        term.expect(r"notice on the screen: .*PNH-000001")  # the case is the officer's
+        term.type("> Kami menelepon Anda dalam satu jam.")
+        term.expect(r"\[citizen's chat\] 🏛[\s\S]*?Kami menelepon Anda dalam satu jam\.")
+        term.expect(r"👮 ✓ .*PNH-000001")  # the officer is told it went
+
+        term.type("/as citizen")
+        back = term.expect(r"you are now: the citizen[\s\S]*?Kami menelepon Anda dalam satu jam\.", 10)
+        assert "🤖 🏛" in back  # now in the citizen's own chat
 
         term.type("/hide")
         offer = term.expect(r"\[2\] Biarkan saja")
@@ -148,8 +165,27 @@ def test_a_new_user_reports_then_hides_the_chat_in_the_demo(tmp_path: Path) -> N
         term.expect("that message was deleted")
         term.type("/quit")
         assert term.proc.wait(30) == 0
-        assert "the bot's log goes to" in term.everything
         assert not LOG_LINE.search(term.everything), term.everything  # the key file's warning, say
-        assert "INFO" in (tmp_path / "demo.log").read_text()
+    finally:
+        term.close()
+
+
+@pytest.mark.parametrize("framework", ["aiogram", "ptb"])
+def test_staff_open_the_broadcast_panel_in_the_demo(tmp_path: Path, framework: str) -> None:
+    term = start(tmp_path, framework)
+    try:
+        term.type("/as staff")
+        term.expect("you are now: a staff member of the embassy, in a private chat with the bot", 10)
+        term.type("/broadcast")
+        panel = term.expect(r"💼 📣[\s\S]*?✖️ Batal", 20)
+        term.type(button(panel, "Bahasa"))
+        languages = term.expect(r"💼 ✎ 📣[\s\S]*?\[2\] Inggris")  # the panel changes in place
+        term.type(button(languages, "Bahasa Indonesia"))
+        term.expect(r"Untuk: Bahasa: Bahasa Indonesia[\s\S]*?\[1\] ✓ Bahasa Indonesia")
+        term.type("/quit")
+        assert term.proc.wait(30) == 0
+        assert "the bot's log goes to" in term.everything
+        assert not LOG_LINE.search(term.everything), term.everything
+        assert "INFO" in (tmp_path / "demo.log").read_text()  # the log went to its file
     finally:
         term.close()
