@@ -73,9 +73,11 @@ async def language(request: web.Request) -> web.StreamResponse:
 
 
 async def today(request: web.Request) -> web.Response:
-    figures = await request.app[CONSOLE].casework.today()
+    console = request.app[CONSOLE]
+    figures = await console.casework.today()
+    more = await console.casework.overview(console.catalogs[person_of(request).language].zone)
     template = "today_part.html" if request.query.get("part") else "today.html"
-    return render(request, template, today=figures)
+    return render(request, template, today=figures, more=more)
 
 
 async def cases(request: web.Request) -> web.Response:

@@ -44,6 +44,7 @@ from bot.services.cases import Cases, link_message
 from bot.services.exports import export, load_cases, to_csv
 from bot.services.exports.tabular import inert
 from bot.services.outbox import SENDING, enqueue, queued
+from bot.services.overview import Overview, overview
 from bot.services.reports import same_person
 from bot.services.sos import sos_state
 from storage.models import CaseMessage, Citizen, OutboxMessage, Report, ReportEvent
@@ -196,6 +197,12 @@ class Casework:
         """How many cases the table's filters keep, and the ids of those one confirmation changes."""
         async with self.sessions() as session:
             return await matching_ids(session, filters, self.prefix)
+
+    async def overview(self, zone: ZoneInfo) -> Overview:
+        """Today's figures beyond the open SOS: open cases by city, passport and safety, new reports
+        per day, the outbox's health, the broadcasts under way."""
+        async with self.sessions() as session:
+            return await overview(session, self.clock(), zone)
 
     async def thread(self, report_id: int) -> list[Said]:
         """The conversation with the citizen about the case, oldest first."""

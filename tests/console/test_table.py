@@ -78,12 +78,23 @@ async def test_many_cases_at_once_and_exports_of_exactly_the_filtered_set(office
             found = re.search(r"Cases found: (\d+)", html)
             return found.group(1) if found else html
 
+        # Today: the open cases by city and by safety, new reports per day (the last 14 days)
+        async with http.get(f"{base}/") as today:
+            html = await today.text()
+        assert re.search(r'city=poipet">Poipet</a></td><td class="n">15<', html)
+        assert re.search(r'city=bavet">Bavet</a></td><td class="n">5<', html)
+        assert re.search(r'safety=not_free">[^<]+</a></td><td class="n">3<', html)
+        assert html.count('<rect class="bar"') == 14
+        assert re.search(r"<title>[^<]+: 18</title>", html) and re.search(r"<title>[^<]+: 2</title>", html)
+        assert "Broadcasts under way" in html
+
         # the filters
         assert await counted(safety="not_free") == "3"
         assert await counted(taken=str(OFFICER)) == "1"
-        day = (NOW - timedelta(days=10)).date().isoformat()
+        zone = office.settings.zone  # days begin at midnight in the mission's time zone
+        day = (NOW - timedelta(days=10)).astimezone(zone).date().isoformat()
         assert await counted(since=day, until=day) == "2"
-        assert await counted(since=(NOW - timedelta(days=1)).date().isoformat()) == "18"
+        assert await counted(since=(NOW - timedelta(days=1)).astimezone(zone).date().isoformat()) == "18"
         assert await counted(until="not-a-day") == "20"  # a bad day is no filter, and no error
         async with http.get(f"{base}/cases") as page:
             html = await page.text()
