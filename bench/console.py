@@ -1,6 +1,6 @@
 """The web console's speed with 30,000 cases: real HTTP requests to the console as the bot serves it.
 
-    python -m bench.console [--cases 30000] [--requests 60] [--postgres URL] [--folder var/bench-console]
+    python -m bench.console [--cases 30000] [--requests 100] [--postgres URL] [--folder var/bench-console]
                             [--fresh] [--no-sqlite]
     python -m bench.console serve --database URL [--port 8090]
 
@@ -433,7 +433,7 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     serving.add_argument("--database", required=True, help="the database URL")
     serving.add_argument("--port", type=int, default=8090)
     parser.add_argument("--cases", type=int, default=30_000)
-    parser.add_argument("--requests", type=int, default=60, help="timed requests of each item")
+    parser.add_argument("--requests", type=int, default=100, help="timed requests of each item")
     parser.add_argument(
         "--postgres", default=os.environ.get(SERVER_ENV), help=f"a PostgreSQL server's URL (or {SERVER_ENV})"
     )
