@@ -5,7 +5,8 @@ BABEL := $(VENV)/bin/pybabel
 # Most tests wait on the network (the emulator, a bot process), so four at a time even on 2 CPUs.
 PYTEST_FLAGS ?= -n 4
 
-.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench wheel-check lock
+.PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench bench-console \
+	wheel-check lock
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -52,6 +53,12 @@ bench: install compile
 	$(PY) -m bench.broadcast
 	$(PY) -m bench.core
 	$(PY) -m bench.surge
+	$(PY) -m bench.console
+
+# The web console with 30,000 cases (seeded once into var/bench-console, then reused): SQLite, and
+# PostgreSQL too when HOTLINE_BENCH_DATABASE_URL names a server (a database bench_console on it)
+bench-console: install compile
+	$(PY) -m bench.console
 
 # The wheel as an operator installs it: built, installed alone into a clean environment (no test
 # tools, no repository beside it), started against the emulator, answering /start in both languages.

@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.config import Settings
@@ -228,21 +229,26 @@ class Hotline:
         """The web console (in every worker), and the background work, until `stop` is set, in the
         worker elected to send (services.leader)."""
         self._port = port
-        s = self.settings
-        console = None
-        if s.console_port:
-            secure = s.console_base.startswith("https://")
-            pages = Console(
-                access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
-                catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
-            )  # fmt: skip
-            console = await start_console(pages, s.console_host, s.console_port)
-            self.console_live = console is not None
+        console = await self.start_console()
         try:
             await self.leader.run(lambda lead: self._lead(port, lead), stop)
         finally:
             if console is not None:
                 await console.cleanup()
+
+    async def start_console(self) -> web.AppRunner | None:
+        """The web console listening on its host and port; None when it is off or cannot listen."""
+        s = self.settings
+        if not s.console_port:
+            return None
+        secure = s.console_base.startswith("https://")
+        pages = Console(
+            access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
+            catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
+        )  # fmt: skip
+        console = await start_console(pages, s.console_host, s.console_port)
+        self.console_live = console is not None
+        return console
 
     async def _console_role(self, user_id: int) -> Role | None:
         """Staff and supervisors; officer-group members (asked of Telegram, trusted a little while)."""

@@ -243,17 +243,23 @@ class Point:
 
 async def located(session: AsyncSession, filters: CaseFilters, prefix: str) -> list[Point]:
     """The cases the filters keep that have a location (decrypted here, for the map only)."""
-    query = _filtered(session, filters, prefix)
-    if query is None:
+    kept = _filtered(session, filters, prefix)
+    if kept is None:
         return []
-    query = query.where(Report.latitude.is_not(None)).order_by(Report.id).limit(MOST_ON_THE_MAP)
-    points = []
-    for report in await session.scalars(query):
-        if report.latitude is not None and report.longitude is not None:
-            points.append(
-                Point(report.reference or "", report.priority, report.sos, report.latitude, report.longitude)
-            )
-    return points
+    # the five values a marker needs, not whole reports: each of a report's other personal values
+    # would be decrypted too, for every case on the map
+    marker = (Report.reference, Report.priority, Report.sos, Report.latitude, Report.longitude)
+    query = (
+        kept.with_only_columns(*marker)
+        .where(Report.latitude.is_not(None))
+        .order_by(Report.id)
+        .limit(MOST_ON_THE_MAP)
+    )
+    return [
+        Point(reference or "", priority, sos, latitude, longitude)
+        for reference, priority, sos, latitude, longitude in await session.execute(query)
+        if latitude is not None and longitude is not None
+    ]
 
 
 @dataclass(frozen=True, slots=True)
