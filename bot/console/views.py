@@ -10,9 +10,9 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import web
 from multidict import MultiDict
 
-from bot.console.web import CONSOLE, COOKIE, SESSION_ID, language_of, person_of, render, table_filters
+from bot.console.web import CONSOLE, COOKIE, SESSION_ID, day_of, language_of, person_of, render, table_filters
 from bot.core.case import Status
-from bot.services.case_table import MOST_AT_ONCE
+from bot.services.case_table import MOST_AT_ONCE, EventFilters
 from bot.services.cases import TAG
 from bot.services.casework import Officer, Relay
 from bot.services.console_access import LANGUAGES
@@ -96,19 +96,27 @@ def _page_of(request: web.Request) -> int:
     return int(value) if value.isdigit() else 1
 
 
+def _event_filters(request: web.Request) -> EventFilters:
+    query = request.query
+    zone = str(request.app[CONSOLE].catalogs[person_of(request).language].zone)
+    return EventFilters(
+        kind=query.get("kind", "")[:32], actor=query.get("actor", "")[:64],
+        reference=query.get("case", "")[:32], since=day_of(query.get("since")),
+        until=day_of(query.get("until")), zone=zone,
+    )  # fmt: skip
+
+
 async def history(request: web.Request) -> web.Response:
     """Every change and every view of personal values, by whom and when, filterable."""
-    kind, actor = request.query.get("kind", "")[:32], request.query.get("actor", "")[:64]
-    found, kinds = await request.app[CONSOLE].casework.history_of_all(kind, actor, _page_of(request))
-    query = {k: v for k, v in (("kind", kind), ("actor", actor)) if v}
+    filters = _event_filters(request)
+    found, kinds = await request.app[CONSOLE].casework.history_of_all(filters, _page_of(request))
     choices = [(one, one) for one in kinds]
-    return render(request, "history.html", found=found, kinds=choices, kind=kind, actor=actor, query=query)
+    return render(request, "history.html", found=found, kinds=choices, filters=filters, query=filters.query())
 
 
 async def history_csv(request: web.Request) -> web.StreamResponse:
     """The filtered history as CSV, every page of it."""
-    kind, actor = request.query.get("kind", "")[:32], request.query.get("actor", "")[:64]
-    total, body = await request.app[CONSOLE].casework.history_csv(kind, actor)
+    total, body = await request.app[CONSOLE].casework.history_csv(_event_filters(request))
     log.info("console: user %s exported the history (%d rows)", person_of(request).user_id, total)
     return web.Response(
         body=body,

@@ -151,7 +151,8 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     return await handler(request)
 
 
-def _day(value: Any) -> date | None:
+def day_of(value: Any) -> date | None:
+    """A day typed or picked (2026-01-25); None when there is none or it is not a day."""
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
     except ValueError:
@@ -175,8 +176,8 @@ def filters_of(query: Any, me: int | None = None, zone: str = "UTC") -> CaseFilt
         search=str(query.get("q", ""))[:64],
         sort=str(query.get("sort", "priority")),
         safety=str(query.get("safety", ""))[:16],
-        since=_day(query.get("since")),
-        until=_day(query.get("until")),
+        since=day_of(query.get("since")),
+        until=day_of(query.get("until")),
         zone=zone,
     )
 

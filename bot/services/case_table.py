@@ -327,15 +327,42 @@ class EventPage:
     pages: int
 
 
+@dataclass(frozen=True, slots=True)
+class EventFilters:
+    """Which events History lists: each exact, the days in the mission's time zone."""
+
+    kind: str = ""
+    actor: str = ""  # "citizen", "officer:<id>", "system"
+    reference: str = ""  # one case's
+    since: date | None = None
+    until: date | None = None
+    zone: str = "UTC"
+
+    def query(self) -> dict[str, str]:
+        values = {
+            "kind": self.kind, "actor": self.actor, "case": self.reference,
+            "since": self.since.isoformat() if self.since else "",
+            "until": self.until.isoformat() if self.until else "",
+        }  # fmt: skip
+        return {k: v for k, v in values.items() if v}
+
+
 async def list_events(
-    session: AsyncSession, kind: str = "", actor: str = "", page: int = 1, per_page: int = EVENTS_PER_PAGE
+    session: AsyncSession, filters: EventFilters, prefix: str, page: int = 1, per_page: int = EVENTS_PER_PAGE
 ) -> EventPage:
-    """Every case's history, newest first: the console's History (kind and actor exact)."""
+    """Every case's history, newest first: the console's History."""
     query = select(ReportEvent, Report.reference).join(Report, Report.id == ReportEvent.report_id)
-    if kind:
-        query = query.where(ReportEvent.kind == kind)
-    if actor:
-        query = query.where(ReportEvent.actor == actor)
+    if filters.kind:
+        query = query.where(ReportEvent.kind == filters.kind)
+    if filters.actor:
+        query = query.where(ReportEvent.actor == filters.actor)
+    if filters.reference:
+        query = query.where(Report.reference == (reference_of(filters.reference, prefix) or ""))
+    zone = ZoneInfo(filters.zone)
+    if filters.since is not None:
+        query = query.where(ReportEvent.at >= _day_start(filters.since, zone))
+    if filters.until is not None:
+        query = query.where(ReportEvent.at < _day_start(filters.until + timedelta(days=1), zone))
     total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)

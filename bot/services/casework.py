@@ -26,6 +26,7 @@ from bot.services.case_table import (
     PER_PAGE,
     CaseFilters,
     CasePage,
+    EventFilters,
     EventPage,
     Point,
     Said,
@@ -131,14 +132,12 @@ class Casework:
         async with self.sessions() as session:
             return await today(session)
 
-    async def history_of_all(
-        self, kind: str = "", actor: str = "", page: int = 1
-    ) -> tuple[EventPage, list[str]]:
+    async def history_of_all(self, filters: EventFilters, page: int = 1) -> tuple[EventPage, list[str]]:
         """Every change and every view of personal values, newest first, and the kinds there are."""
         async with self.sessions() as session:
-            return await list_events(session, kind, actor, page), await event_kinds(session)
+            return await list_events(session, filters, self.prefix, page), await event_kinds(session)
 
-    async def history_csv(self, kind: str = "", actor: str = "") -> tuple[int, bytes]:
+    async def history_csv(self, filters: EventFilters) -> tuple[int, bytes]:
         """The history `history_of_all` lists, every page of it, as CSV (the count, the file)."""
         out = io.StringIO()
         writer = csv.writer(out)
@@ -146,7 +145,7 @@ class Casework:
         page, total = 1, 0
         async with self.sessions() as session:
             while True:
-                found = await list_events(session, kind, actor, page)
+                found = await list_events(session, filters, self.prefix, page)
                 for row in found.rows:
                     cells = (
                         row.reference,

@@ -253,3 +253,37 @@ async def test_ten_cases_tagged_then_broadcast_to_and_officers_kept_out(
     await page.goto(f"{base}/broadcasts/new")
     await expect(page.get_by_text("Only the embassy's staff send broadcasts.")).to_be_visible()
     await officer.close()
+
+
+async def test_a_reused_or_expired_link_and_a_form_without_its_token_are_refused(
+    desk: Running, browser: Browser
+) -> None:
+    link = await link_for(desk, STAFF, "Dewi")
+    first = await browser.new_context()
+    page = await first.new_page()
+    await page.goto(link)
+    await page.get_by_role("button", name="Open the console").click()
+    await expect(page.get_by_role("heading", name="Cases by status")).to_be_visible()
+
+    # a form whose CSRF token was taken out changes nothing
+    await page.goto(f"{desk.settings.console_base}/cases")
+    await page.locator("#bulk input[name=csrf]").evaluate("input => input.remove()")
+    await page.locator("#bulk input[name=tag]").fill("wave-9")
+    await page.get_by_role("button", name="Add the tag").click()
+    await expect(page.get_by_text("This form is out of date.")).to_be_visible()
+
+    second = await browser.new_context()  # someone else with the same link: it was used
+    other = await second.new_page()
+    await other.goto(link)
+    await other.get_by_role("button", name="Open the console").click()
+    await expect(other.locator(".problem")).to_be_visible()
+    await expect(other.get_by_role("heading", name="Cases by status")).to_have_count(0)
+
+    late = await link_for(desk, OFFICER, "Budi")
+    assert isinstance(desk.clock, Clock)
+    desk.clock.advance(6 * 60)  # older than 5 minutes
+    await other.goto(late)
+    await other.get_by_role("button", name="Open the console").click()
+    await expect(other.locator(".problem")).to_be_visible()
+    await first.close()
+    await second.close()
