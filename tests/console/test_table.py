@@ -174,8 +174,8 @@ async def test_many_cases_at_once_and_exports_of_exactly_the_filtered_set(office
 
         assert await events(kind="exported", case="pnh-1") == "3"  # typed as officers type it
         assert await events(kind="exported", since="2020-01-01", until="2020-01-31") == "0"
-        today = NOW.astimezone(office.settings.zone).date().isoformat()
-        assert await events(kind="exported", since=today) == "38"
+        this_day = NOW.astimezone(office.settings.zone).date().isoformat()
+        assert await events(kind="exported", since=this_day) == "38"
         async with http.get(f"{base}/history.csv", params={"case": "PNH-000001"}) as exported_history:
             lines = (await exported_history.text()).lstrip("\ufeff").splitlines()
         assert len(lines) > 1 and all(line.startswith("PNH-000001,") for line in lines[1:])
