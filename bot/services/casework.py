@@ -10,7 +10,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -89,6 +89,9 @@ class Relayed:
     length: int = 0  # the message as the citizen would read it (for TOO_LONG)
 
 
+TAKERS_KEPT = timedelta(minutes=1)
+
+
 class Casework:
     """The case rules, for every way in. `wake`: new outbox rows, the sender should look now."""
 
@@ -109,6 +112,7 @@ class Casework:
         self.catalogs = catalogs
         self.mission = mission
         self.wake = wake
+        self._takers: tuple[datetime, list[tuple[int, str]]] | None = None
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -209,9 +213,15 @@ class Casework:
             return await thread(session, report_id)
 
     async def takers(self) -> list[tuple[int, str]]:
-        """The officers who have cases: (id, name)."""
+        """The officers who have cases: (id, name). Read through every assigned case, so kept for a
+        minute: the table shows it on every page, and a new name may wait that long."""
+        now = self.clock()
+        if self._takers is not None and now - self._takers[0] < TAKERS_KEPT:
+            return self._takers[1]
         async with self.sessions() as session:
-            return await takers(session)
+            found = await takers(session)
+        self._takers = (now, found)
+        return found
 
     async def export(
         self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo
@@ -247,6 +257,7 @@ class Casework:
 
     async def take(self, report_id: int, officer: Officer) -> Acted | None:
         """The case is the officer's (acknowledged too, with its SOS)."""
+        self._takers = None  # they may be new among those who have cases
         name = officer.name or str(officer.id)
         return await self._change(
             report_id, lambda cases, report: cases.take(report, officer.id, name), officer
@@ -273,6 +284,7 @@ class Casework:
 
     async def assign(self, report_id: int, by: Officer, to: str) -> Acted | None:
         """The case given to the officer `to` names ("<officer id>:<name>")."""
+        self._takers = None
         who, _, name = to.partition(":")
         if not who.isdigit():
             return None
