@@ -61,21 +61,11 @@ class Cases:
         return acknowledged
 
     def take(self, report: Report, officer: int, name: str) -> bool:
-        if report.assigned_to == officer:
-            return False
-        self.acknowledge(report, officer)
-        before = report.assigned_to
-        report.assigned_to, report.assigned_name, report.assigned_at = officer, name, self.now
-        if report.status in (Status.NEW, Status.ACKNOWLEDGED):
-            report.status = Status.IN_PROGRESS
-        self.log(report, officer, "taken", **({"from": before} if before else {}))
-        return True
+        return self.assign(report, officer, officer, name)
 
     def assign(self, report: Report, by: int, to: int, name: str) -> bool:
-        """The case given to an officer by someone else (a supervisor's hand-out of many cases);
-        `take` when it is the officer themself."""
-        if by == to:
-            return self.take(report, to, name)
+        """The case is the officer `to`'s: taken by them ("taken"), or handed to them by someone else,
+        a supervisor giving out many cases ("assigned", `by` its actor). Acknowledged too."""
         if report.assigned_to == to:
             return False
         self.acknowledge(report, by)
@@ -83,7 +73,11 @@ class Cases:
         report.assigned_to, report.assigned_name, report.assigned_at = to, name, self.now
         if report.status in (Status.NEW, Status.ACKNOWLEDGED):
             report.status = Status.IN_PROGRESS
-        self.log(report, by, "assigned", text=name, to=to, **({"from": before} if before else {}))
+        moved = {"from": before} if before else {}
+        if by == to:
+            self.log(report, by, "taken", **moved)
+        else:
+            self.log(report, by, "assigned", text=name, to=to, **moved)
         return True
 
     def set_status(self, report: Report, officer: int, status: str) -> bool:

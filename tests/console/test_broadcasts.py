@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from emulator import Emulator, TranscriptEntry
-from storage.db import make_engine, make_sessionmaker
-from storage.migrate import upgrade
-from tests.broadcasts.seed import Person, seed
+from tests.broadcasts.seed import Person
+from tests.console.office import office as staff_office
 from tests.console.test_login_and_cases import browser, csrf_of, log_in
-from tests.e2e.conftest import Running, e2e_settings, free_port, running
+from tests.e2e.conftest import Running
 from tests.support.settle import until
 
 GROUP, OFFICER, STAFF = -1001000000019, 9181, 9182
@@ -31,21 +30,11 @@ WAIT = 15.0
 
 @pytest.fixture
 async def office(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
-    emu.create_group(GROUP, "Duty officers", [emu.user(OFFICER, first_name="Budi")])
-    settings = e2e_settings(emu, tmp_path, framework, "polling").model_copy(
-        update={"officer_chat_id": GROUP, "staff_ids": (STAFF,), "officer_language": "en",
-                "console_port": free_port()}
-    )  # fmt: skip
-    engine = make_engine(settings.database_url)
-    await upgrade(engine)
     people = [Person(u, lang="en" if u % 2 else "id", city="poipet") for u in POIPET]
     people += [Person(u, city="phnom_penh") for u in OTHERS]
-    await seed(make_sessionmaker(engine), people, datetime.now(UTC))
-    await engine.dispose()
-    for user_id in [*POIPET, *OTHERS]:  # each has written to the bot once, so it may write to them
-        await emu.send_text(emu.user(user_id, language_code="id"), "halo")
-    async with running(settings, emu) as r:
-        await emu.wait_for(lambda: all(emu.bot_messages(u) for u in [*POIPET, *OTHERS]), timeout=WAIT)
+    async with staff_office(
+        emu, tmp_path, framework, people, datetime.now(UTC), GROUP, OFFICER, STAFF, greet=True
+    ) as r:
         yield r
 
 

@@ -16,15 +16,15 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from emulator import Emulator
-from storage.db import make_engine, make_sessionmaker
-from storage.migrate import upgrade
 from storage.models import Report, ReportEvent
-from tests.broadcasts.seed import Person, seed
+from tests.broadcasts.seed import Person
+from tests.console.office import office as staff_office
 from tests.console.test_broadcasts import link
 from tests.console.test_login_and_cases import browser, csrf_of, log_in
-from tests.e2e.conftest import Running, e2e_settings, free_port, running
+from tests.e2e.conftest import Running
 
 GROUP, OFFICER, STAFF = -1001000000023, 9191, 9192
 POIPET, BAVET = range(7401, 7416), range(7501, 7506)  # fifteen in Poipet, five in Bavet
@@ -36,19 +36,8 @@ def framework() -> str:
     return "aiogram"  # the table is the console's, the same on both runtimes (test_login… runs both)
 
 
-@pytest.fixture
-async def office(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
-    emu.create_group(GROUP, "Duty officers", [emu.user(OFFICER, first_name="Budi")])
-    settings = e2e_settings(emu, tmp_path, framework, "polling").model_copy(
-        update={"officer_chat_id": GROUP, "staff_ids": (STAFF,), "officer_language": "en",
-                "console_port": free_port()}
-    )  # fmt: skip
-    engine = make_engine(settings.database_url)
-    await upgrade(engine)
-    people = [Person(u, city="poipet", passport="held") for u in POIPET]
-    people += [Person(u, city="bavet", passport="with_me") for u in BAVET]
-    refs = await seed(make_sessionmaker(engine), people, NOW)
-    async with make_sessionmaker(engine)() as session, session.begin():
+async def _prepare(sessions: async_sessionmaker[AsyncSession], refs: dict[int, str]) -> None:
+    async with sessions() as session, session.begin():
         # three in Poipet cannot leave on their own; two were reported ten days ago
         unsafe = [refs[u] for u in POIPET[:3]]
         await session.execute(update(Report).where(Report.reference.in_(unsafe)).values(safety="not_free"))
@@ -62,8 +51,15 @@ async def office(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator
             .where(Report.reference == refs[BAVET[4]])
             .values(assigned_to=OFFICER, assigned_name="Budi", assigned_at=NOW, status="in_progress")
         )
-    await engine.dispose()
-    async with running(settings, emu) as r:
+
+
+@pytest.fixture
+async def office(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
+    people = [Person(u, city="poipet", passport="held") for u in POIPET]
+    people += [Person(u, city="bavet", passport="with_me") for u in BAVET]
+    async with staff_office(
+        emu, tmp_path, framework, people, NOW, GROUP, OFFICER, STAFF, prepare=_prepare
+    ) as r:
         yield r
 
 
