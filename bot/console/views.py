@@ -73,10 +73,13 @@ async def language(request: web.Request) -> web.StreamResponse:
 
 
 async def today(request: web.Request) -> web.Response:
-    console = request.app[CONSOLE]
-    figures = await console.casework.today()
-    more = await console.casework.overview(console.catalogs[person_of(request).language].zone)
-    template = "today_part.html" if request.query.get("part") else "today.html"
+    """Today: the SOS part refreshes every few seconds (?part=sos), the slower figures every minute
+    (?part=figures), so an open page does not count every open case every five seconds."""
+    console, part = request.app[CONSOLE], request.query.get("part", "")
+    zone = console.catalogs[person_of(request).language].zone
+    figures = await console.casework.today() if part != "figures" else None
+    more = await console.casework.overview(zone) if part != "sos" else None
+    template = {"sos": "today_sos.html", "figures": "today_part.html"}.get(part, "today.html")
     return render(request, template, today=figures, more=more)
 
 

@@ -45,7 +45,7 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
     if name in ("help", "start"):
         await say(inp, port, help_text(t))
     elif name == "export":
-        count, content = await desk.casework.export_csv(t.zone)
+        count, content = await desk.casework.export_csv(t.zone, officer_of(inp))
         stamp = desk.clock().astimezone(t.zone).strftime("%Y%m%d-%H%M")
         caption = t(N_("{n} cases"), n=count)
         await port.perform(

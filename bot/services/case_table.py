@@ -293,16 +293,14 @@ async def thread(session: AsyncSession, report_id: int, limit: int = 200) -> lis
         )
         or 0
     )
-    said = []
-    held_replies = [e for e in events if e.kind == "officer_reply" and e.detail.get("held")]
-    waiting = {id(e) for e in held_replies[len(held_replies) - still_held :]} if still_held else set()
-    for event in events:
-        held = bool(event.detail.get("held"))
-        said.append(
-            Said(event.at, event.kind == "citizen_message", event.actor, str(event.detail.get("text") or ""),
-                 held, id(event) in waiting)
-        )  # fmt: skip
-    return said
+    # the held answers still waiting are the newest held ones (they are released oldest first)
+    held = [e.id for e in events if e.kind == "officer_reply" and e.detail.get("held")]
+    waiting = set(held[len(held) - still_held :]) if still_held else set()
+    return [
+        Said(e.at, e.kind == "citizen_message", e.actor, str(e.detail.get("text") or ""),
+             bool(e.detail.get("held")), e.id in waiting)
+        for e in events
+    ]  # fmt: skip
 
 
 EVENTS_PER_PAGE = 100

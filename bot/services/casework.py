@@ -227,25 +227,30 @@ class Casework:
         self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo
     ) -> tuple[int, bytes, str, str]:
         """Exactly the cases the filters keep, in one of EXPORT_FORMATS: (count, content, extension,
-        MIME type). An export shows personal values, so each case's history records it (who, when)."""
+        MIME type)."""
         async with self.sessions() as session, session.begin():
             cases = await matching(session, filters, self.prefix)
-            # thousands of rows: written beside the event loop, so that citizens' updates go on
-            content, extension, mime = await asyncio.to_thread(export, cases, fmt, zone)
-            now, actor, detail = self.clock(), f"officer:{viewer.id}", {"status": fmt}
-            if cases:
-                rows = [
-                    {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
-                    for c in cases
-                ]
-                await session.execute(insert(ReportEvent), rows)
+            await self._exported(session, cases, viewer, fmt)
+        # thousands of rows: written beside the event loop, so that citizens' updates go on
+        content, extension, mime = await asyncio.to_thread(export, cases, fmt, zone)
         return len(cases), content, extension, mime
 
-    async def export_csv(self, zone: ZoneInfo) -> tuple[int, bytes]:
-        """Every case as CSV (the count, the file)."""
-        async with self.sessions() as session:
+    async def export_csv(self, zone: ZoneInfo, viewer: Officer) -> tuple[int, bytes]:
+        """Every case as CSV (the count, the file): the officers' /export."""
+        async with self.sessions() as session, session.begin():
             cases = await load_cases(session)
-        return len(cases), to_csv(cases, zone)
+            await self._exported(session, cases, viewer, "csv")
+        return len(cases), await asyncio.to_thread(to_csv, cases, zone)
+
+    async def _exported(self, session: AsyncSession, cases: list[Report], viewer: Officer, fmt: str) -> None:
+        """An export shows personal values: each case's history records it (who, when, which format)."""
+        now, actor, detail = self.clock(), f"officer:{viewer.id}", {"status": fmt}
+        if cases:
+            rows = [
+                {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
+                for c in cases
+            ]
+            await session.execute(insert(ReportEvent), rows)
 
     # -- changing ---------------------------------------------------------------------------------
 

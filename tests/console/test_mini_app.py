@@ -14,24 +14,16 @@ import aiohttp
 import pytest
 
 from emulator import DEFAULT_TOKEN, Emulator
-from tests.console.test_login_and_cases import CITIZEN, GROUP, OFFICER, STAFF, browser, link_for
+from tests.console.test_login_and_cases import CITIZEN, GROUP, OFFICER, STAFF, browser, desk, link_for
 from tests.e2e.conftest import Clock, Running, free_port, officer_desk
 from tests.support.webapp import person, signed
 
 OTHER_BOT = "987654321:ZZHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 ONLY_STAFF = "only the embassy's staff and duty officers"
 AGAIN = "Open it again from the bot's menu button, or type /console to the bot."
+__all__ = ["desk"]  # the fixture of test_login_and_cases: an officer desk with its console
 AGAIN_ID = "Silakan buka lagi lewat tombol menu bot, atau ketik /console ke bot."
 PUBLIC_URL = "https://console.kbri.example"
-
-
-@pytest.fixture
-async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
-    async with officer_desk(
-        emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF, Clock(emu),
-        console_port=free_port(), member_cache_seconds=0.0,
-    ) as r:  # fmt: skip
-        yield r
 
 
 def local(desk: Running) -> str:

@@ -45,6 +45,12 @@ async def _prepare(sessions: async_sessionmaker[AsyncSession], refs: dict[int, s
         await session.execute(
             update(Report).where(Report.reference.in_(old)).values(created_at=NOW - timedelta(days=10))
         )
+        # four in Poipet shared their location
+        located = await session.scalars(
+            select(Report).where(Report.reference.in_([refs[u] for u in POIPET[:4]]))
+        )
+        for n, report in enumerate(located):
+            report.latitude, report.longitude = 13.66 + n / 100, 102.56
         # Budi took one case in Bavet
         await session.execute(
             update(Report)
@@ -83,6 +89,13 @@ async def test_many_cases_at_once_and_exports_of_exactly_the_filtered_set(office
         assert html.count('<rect class="bar"') == 14
         assert re.search(r"<title>[^<]+: 18</title>", html) and re.search(r"<title>[^<]+: 2</title>", html)
         assert "Broadcasts under way" in html
+
+        async with http.get(f"{base}/", params={"part": "sos"}) as part:  # refreshed every 5 s
+            html = await part.text()
+        assert "SOS not acknowledged" in html and "Open cases by city" not in html
+        async with http.get(f"{base}/", params={"part": "figures"}) as part:  # every minute
+            html = await part.text()
+        assert "Open cases by city" in html and "SOS not acknowledged" not in html
 
         # the filters
         assert await counted(safety="not_free") == "3"
@@ -149,7 +162,7 @@ async def test_many_cases_at_once_and_exports_of_exactly_the_filtered_set(office
         assert len(list(sheet.iter_rows())) == 1 + 15
         status, body, _ = await exported("geojson", "city=poipet")
         geo = json.loads(body)
-        assert geo["type"] == "FeatureCollection" and len(geo["features"]) <= 15
+        assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 4  # those with a pin
         status, body, _ = await exported("json", "city=bavet")
         assert status == 200 and len(json.loads(body)["cases"]) == 5
         assert (await exported("exe", "city=bavet"))[0] == 400

@@ -274,3 +274,8 @@ async def test_case_commands_and_the_csv_export(desk: Running) -> None:
     rows = list(csv.DictReader(io.StringIO(document.document.decode("utf-8-sig"))))
     assert len(rows) == 1
     assert rows[0]["reference"] == "PNH-000001" and "wave-3" in rows[0]["tags"]
+    async with desk.hotline.sessions() as session:  # it showed personal values: the history says who
+        exported = (
+            await session.scalars(select(ReportEvent.actor).where(ReportEvent.kind == "exported"))
+        ).all()
+    assert exported == [f"officer:{OFFICER}"]
