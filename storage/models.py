@@ -103,6 +103,13 @@ class Report(Base):
     family_contact: Mapped[str | None] = mapped_column(EncryptedText)
     companions: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str | None] = mapped_column(EncryptedText)
+    # Asked after the report on the full path (issue 18), each optional:
+    going_home: Mapped[str | None] = mapped_column(String(12))  # yes, not_yet, unsure
+    home_city: Mapped[str | None] = mapped_column(EncryptedText)  # the city or regency at home
+    medical: Mapped[str | None] = mapped_column(String(64))  # injury, illness, medicine, pregnant, none
+    documents_held: Mapped[str | None] = mapped_column(String(64))  # ktp, kk, birth, passport_copy, none
+    sex: Mapped[str | None] = mapped_column(String(8))  # female, male
+    children: Mapped[int | None] = mapped_column(Integer)  # how many of those with them are children
     nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     passport_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -116,6 +123,15 @@ class Report(Base):
     assigned_name: Mapped[str | None] = mapped_column(String(128))  # officers only; never shown to citizens
     assigned_at: Mapped[datetime | None]
     card_message_id: Mapped[int | None] = mapped_column(Integer)  # the case's card in the officer group
+    # The way home (bot.core.stage): where the case stands, since when, and the facts each stage
+    # recorded (how the identity was verified, the SPLP's number and date, the clearance, where they
+    # arrived); every move is also an event with who and when.
+    stage: Mapped[str] = mapped_column(String(24), default="reported", server_default="reported", index=True)
+    stage_at: Mapped[datetime | None]
+    journey: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)  # None: nothing recorded yet
+    flight_id: Mapped[int | None] = mapped_column(
+        ForeignKey("flights.id", name="fk_reports_flight_id_flights"), index=True
+    )
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -335,3 +351,59 @@ class ConsoleSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+
+
+class Flight(Base):
+    """A flight or a convoy home that staff planned: when (UTC; shown in the mission's time zone),
+    how, from where to where, the seats, and where and when passengers meet."""
+
+    __tablename__ = "flights"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), default="flight")  # flight, convoy
+    departs_at: Mapped[datetime] = mapped_column(index=True)
+    carrier: Mapped[str] = mapped_column(String(64), default="")
+    number: Mapped[str] = mapped_column(String(16), default="")
+    origin: Mapped[str] = mapped_column(String(64), default="")
+    destination: Mapped[str] = mapped_column(String(64), default="")
+    seats: Mapped[int] = mapped_column(Integer, default=0)
+    meet_at: Mapped[datetime | None]  # when passengers must be at the meeting point
+    meet_place: Mapped[str | None] = mapped_column(Text)
+    bring: Mapped[str | None] = mapped_column(Text)  # what to bring, in the staff's words
+    status: Mapped[str] = mapped_column(String(12), default="planned", index=True)  # departed, cancelled
+    created_by: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    departed_at: Mapped[datetime | None]
+
+
+class FlightPassenger(Base):
+    """A case on a flight: who added it, what the citizen answered to the notice, whether they
+    boarded. Removed passengers stay (removed_at) so the flight's history and the told removal are kept.
+    The check-in QR carries a signed token naming this row and `token_nonce`; using it clears the
+    nonce, so each code opens the check-in once."""
+
+    __tablename__ = "flight_passengers"
+
+    flight_id: Mapped[int] = mapped_column(ForeignKey("flights.id"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True, index=True)
+    added_by: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+    told_at: Mapped[datetime | None]  # the latest notice (or change) was queued for the citizen
+    answer: Mapped[str | None] = mapped_column(String(12))  # coming, cannot
+    answered_at: Mapped[datetime | None]
+    token_nonce: Mapped[str | None] = mapped_column(String(32))
+    boarded_at: Mapped[datetime | None]
+    boarded_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class Sitrep(Base):
+    """A daily situation report made for one day (mission time zone): posted once, whichever worker
+    or restart gets there first."""
+
+    __tablename__ = "sitreps"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    made_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None]

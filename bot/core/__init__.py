@@ -15,6 +15,7 @@ from bot.core.actions import (
     SendDocument,
     SendLocation,
     SendMessage,
+    SendPhoto,
     SetMenuButton,
 )
 from bot.core.incoming import Contact, Incoming, Kind, Location
@@ -41,5 +42,6 @@ __all__ = [
     "SendDocument",
     "SendLocation",
     "SendMessage",
+    "SendPhoto",
     "SetMenuButton",
 ]

@@ -98,6 +98,19 @@ class SendDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class SendPhoto:
+    """A picture (PNG or JPEG bytes): the situation report's chart, a passenger's check-in code."""
+
+    chat_id: int
+    filename: str
+    content: bytes = field(repr=False)
+    caption: str | None = None
+    markup: Markup | None = None
+    protect_content: bool = False
+    thread_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class SetMenuButton:
     """The menu button of one private chat: a Mini App (an https `url`) with its label, or, with no
     url, Telegram's default again. Per chat, so only the people it is set for ever see it."""
@@ -115,5 +128,6 @@ Action = (
     | AnswerCallback
     | SendLocation
     | SendDocument
+    | SendPhoto
     | SetMenuButton
 )

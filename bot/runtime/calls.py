@@ -125,6 +125,15 @@ def calls(action: a.Action) -> list[Call]:
             protect_content=action.protect_content,
         )
         return [Call("sendDocument", params, Upload("document", action.filename, action.content), sends=True)]
+    if isinstance(action, a.SendPhoto):
+        params = _set(
+            {"chat_id": action.chat_id},
+            message_thread_id=action.thread_id,
+            caption=action.caption,
+            protect_content=action.protect_content,
+            reply_markup=markup(action.markup),
+        )
+        return [Call("sendPhoto", params, Upload("photo", action.filename, action.content), sends=True)]
     if isinstance(action, a.SetMenuButton):
         button: dict[str, Any] = {"type": "default"}
         if action.url:

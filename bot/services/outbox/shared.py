@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.core.actions import Action, SendDocument, SendLocation, SendMessage
+from bot.core.actions import Action, SendDocument, SendLocation, SendMessage, SendPhoto
 from bot.core.port import BotPort
 
-MAKES_A_MESSAGE = (SendMessage, SendLocation, SendDocument)
+MAKES_A_MESSAGE = (SendMessage, SendLocation, SendDocument, SendPhoto)
 
 
 class SharedRatePort:
