@@ -22,7 +22,7 @@ class Scope(StrEnum):
     FORM = "f"  # f:<question>:<value>      an answer to a question of the report
     SUMMARY = "sum"  # sum:send|change|more|cancel
     CHANGE = "chg"  # chg:<question>|back      which answer to change
-    UPDATE = "upd"  # upd:location|safety|more  what to update after sending
+    UPDATE = "upd"  # upd:location|safety|more|home  what to update after sending
     LANGUAGE = "lang"  # lang:id|en
     CONTACT = "pref"  # pref:any|on_reply        may the embassy write first
     DANGER = "dgr"  # dgr:no                     "not in danger now"

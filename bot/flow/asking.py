@@ -49,6 +49,8 @@ def question_keyboard(q: Question, t: Translator, data: dict[str, Any] | None = 
     picked = (data or {}).get(PICKED) or []
     buttons = []
     for o in q.options:
+        if q.upto is not None and int(o.value) > int((data or {}).get(q.upto) or 0):
+            continue  # no more children than people with them
         label = t(o.label)
         if q.multi and o.value not in q.single:
             label = ("☑️ " if o.value in picked else "▫️ ") + label
@@ -150,8 +152,10 @@ def show(q: Question, data: dict[str, Any], t: Translator) -> str:
     if q.id == "home_province":
         province = province_by_code(str(value))
         return province.name if province else str(value)
-    if q.id == "companions":
+    if q.id in ("companions", "children"):
         return t.number(int(value))
+    if q.id == "going_home" and data.get("home_city") and value != "not_yet":
+        return f"{t(label or '')} — {data['home_city']}"
     if q.multi:
         labels = [option_label(q, v) for v in safety_values(str(value))]
         return ", ".join(t(label) for label in labels if label) or "—"
@@ -163,11 +167,15 @@ def asked(data: dict[str, Any]) -> tuple[Question, ...]:
     return FORM if in_full(data) else SHORT_FORM
 
 
+def summed_up(data: dict[str, Any]) -> tuple[Question, ...]:
+    """The answers the summary shows (and offers to change): not "children" of someone alone."""
+    return tuple(q for q in asked(data) if q.summary_label and (q.upto is None or data.get(q.upto)))
+
+
 def summary(state: State, t: Translator) -> Reply:
     lines = [t(N_("Please check your report:")), ""]
-    for q in asked(state.data):
-        if q.summary_label:
-            lines.append(f"{t(q.summary_label)}: {show(q, state.data, t)}")
+    for q in summed_up(state.data):
+        lines.append(f"{t(q.summary_label)}: {show(q, state.data, t)}")
     if not in_full(state.data):
         lines += ["", t(LATER)]
     buttons: tuple[tuple[InlineButton, ...], ...] = (
@@ -186,11 +194,7 @@ LATER = N_("You can add your name and the other details later with /update, when
 
 
 def change_picker(state: State, t: Translator) -> Reply:
-    buttons = [
-        InlineButton(t(q.summary_label), callback(Scope.CHANGE, q.id))
-        for q in asked(state.data)
-        if q.summary_label
-    ]
+    buttons = [InlineButton(t(q.summary_label), callback(Scope.CHANGE, q.id)) for q in summed_up(state.data)]
     back = (InlineButton(t(N_("⬅️ Back to the summary")), callback(Scope.CHANGE, "back")),)
     return Reply(
         t(N_("Which answer do you want to change?")), with_sos(t, *rows(buttons, 2), back), question=True

@@ -9,7 +9,7 @@ from bot.core.incoming import Incoming, Kind
 from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
 from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Step, Wipe
 from bot.flow.sos import is_danger_word, is_sos, sos_now
-from bot.flow.steps import BY_ID, next_question
+from bot.flow.steps import BY_ID, HOME_QUESTIONS, next_question
 from bot.i18n import N_, Catalogs, Translator
 
 STATUS: dict[str, str] = {
@@ -91,6 +91,9 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         ]
         if state.data.get("_short"):
             choices.append((InlineButton(t(N_("✍️ The rest of my report")), callback(Scope.UPDATE, "more")),))
+        else:  # the short report's "rest" asks these too
+            home = InlineButton(t(N_("🏠 Going home, health, documents")), callback(Scope.UPDATE, "home"))
+            choices.append((home,))
         return Outcome(state, [Reply(t(N_("What do you want to update?")), with_sos(t, *choices))])
     if name == "delete":
         text = t(N_("Delete all your data from the hotline? The embassy will no longer see your report."))
@@ -159,6 +162,10 @@ def confirmed(state: State, kind: Scope, answer: str, ctx: Context, catalogs: Ca
     if kind is Scope.UPDATE and answer in ("location", "safety") and state.submitted:
         data = {**state.data, "_return": Step.DONE, "_mode": "update"}
         return Outcome(*ask(state.with_(step=answer, data=data), ctx, t))
+    if kind is Scope.UPDATE and answer == "home" and state.submitted and not state.data.get("_short"):
+        data = {k: v for k, v in state.data.items() if k != "_return"}
+        data["_mode"] = "home"  # each answer reaches the case as given; the last one ends it (engine)
+        return Outcome(*ask(state.with_(step=HOME_QUESTIONS[0], data=data), ctx, t))
     if kind is Scope.UPDATE and answer == "more" and state.submitted:
         data = {k: v for k, v in state.data.items() if k not in ("_short", "_return")}
         data["_mode"] = "more"

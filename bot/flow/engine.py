@@ -46,16 +46,19 @@ from bot.flow.model import (
 )
 from bot.flow.reading import PROBLEMS, read
 from bot.flow.sos import call_for_help, is_danger_word, is_sos_word, sos_now
-from bot.flow.steps import BY_ID, FREE_TEXT, Question, next_question, option_label
+from bot.flow.steps import BY_ID, COUNTS, FREE_TEXT, HOME_QUESTIONS, Question, next_question, option_label
 from bot.i18n import LANGUAGES, N_, Catalogs, Translator
 from bot.validators import Invalid
 
 REPORT_FIELDS = (
     "latitude", "longitude", "city", "place", "passport_status", "passport_number", "safety",
     "full_name", "birth_date", "nik", "home_province", "phone", "family_contact", "companions", "notes",
+    "going_home", "home_city", "medical", "documents_held", "sex", "children",
 )  # fmt: skip
 BEFORE_CONSENT = (Step.NEW, Step.WELCOME, Step.DECLINED)
 GROUP_FIELDS = {"location": ("latitude", "longitude", "city", "place"), "safety": ("safety",)}
+# answers that no longer hold once another is given: no home city for someone not going home yet
+CLEARED_BY = {"going_home": ("home_city",)}
 # what /update's "add the rest" copies to the report once the citizen reaches the end of the form
 REST_FIELDS = (
     "full_name",
@@ -65,6 +68,12 @@ REST_FIELDS = (
     "phone",
     "family_contact",
     "companions",
+    "going_home",
+    "home_city",
+    "medical",
+    "documents_held",
+    "sex",
+    "children",
     "notes",
 )
 
@@ -247,8 +256,11 @@ def switch_language(state: State, lang: str, ctx: Context, catalogs: Catalogs) -
 
 def chosen(state: State, q: Question, value: str, ctx: Context, t: Translator) -> Outcome:
     state = state.with_(data={k: v for k, v in state.data.items() if k != PICKED})
+    cleared = dict.fromkeys(CLEARED_BY.get(q.id, ()) if value in (SKIP, "not_yet") else ())
     if value == SKIP and q.skip:
-        fields: dict[str, Any] = {q.field: None} if q.field else {}
+        fields: dict[str, Any] = {q.field: None, **cleared} if q.field else {}
+        if state.submitted and state.data.get("_mode") == "home":  # /update: a skip keeps what was said
+            fields = {}
         return answered(state, q, fields, t(N_("Skipped")), ctx, t)
     label = option_label(q, value)
     if label is None:
@@ -257,9 +269,12 @@ def chosen(state: State, q: Question, value: str, ctx: Context, t: Translator) -
         return welcomed(state, value, ctx, t)
     if q.id == "safe":
         return safe_answer(state, value, ctx, t)
-    fields = {q.field: value} if q.field else {}
-    if q.reads == "count":  # a number button reads like the typed number
-        fields = read(q.reads, q.field, value, state.data, ctx)
+    fields = {q.field: value, **cleared} if q.field else {}
+    if q.reads in COUNTS:  # a number button reads like the typed number
+        try:
+            fields = read(q.reads, q.field, value, state.data, ctx)
+        except Invalid as exc:  # a button of an older screen: more children than people with them
+            return problem(state, exc.code if exc.code in PROBLEMS else "choose", ctx, t)
     if q.id == "location":
         fields.update(latitude=None, longitude=None, place=None)
     return answered(state, q, fields, t(label), ctx, t)
@@ -315,11 +330,13 @@ def answered(
     out: list[Output] = closing(state, q, shown, t)
     effects: list[Effect] = []
     report_fields = {k: v for k, v in fields.items() if k in REPORT_FIELDS}
+    mode = data.get("_mode") if state.submitted else None
     if state.report_id and not state.submitted and report_fields:
         effects.append(PatchReport(report_fields, "answer_added"))
+    elif state.report_id and mode == "home" and report_fields:  # /update of the way home: each as given
+        effects.append(PatchReport(report_fields, "updated_by_citizen"))
     following = next_question(q.id, data)
     back = data.get("_return")
-    mode = data.get("_mode") if state.submitted else None
     done = t(N_("Thank you. Your report {reference} is updated."), reference=ctx.reference or "")
     if back and not (following and following.group and following.group == q.group):
         data.pop("_return")
@@ -334,6 +351,10 @@ def answered(
     elif mode == "more" and following is None:  # /update's "the rest of my report", to its end
         data.pop("_mode")
         effects.append(PatchReport({k: data.get(k) for k in REPORT_FIELDS}, "updated_by_citizen"))
+        new_state, more = drop_reply_keyboard(state.with_(step=Step.DONE, data=data), [Reply(done)], t)
+        return Outcome(new_state, [*out, *more], effects)
+    elif mode == "home" and (following is None or following.id not in HOME_QUESTIONS):
+        data.pop("_mode")  # /update's questions of the way home: the last one answered
         new_state, more = drop_reply_keyboard(state.with_(step=Step.DONE, data=data), [Reply(done)], t)
         return Outcome(new_state, [*out, *more], effects)
     else:

@@ -47,14 +47,37 @@ def _nik(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
     return {"nik": info.nik, "home_province": info.province_code}  # the NIK says where it was issued
 
 
-def _count(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+def _number(text: str) -> int:
     digits = re.sub(r"[\s.,]", "", text)
     if not digits.isdigit():
         raise Invalid("count_format")
     value = int(digits)
     if value > 999:
         raise Invalid("count_range")
-    return {"companions": value}
+    return value
+
+
+def _count(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    value = _number(text)
+    fields: dict[str, Any] = {"companions": value}
+    children = data.get("children")
+    if isinstance(children, int) and children > value:  # fewer people now: their children, asked again
+        fields["children"] = None
+    return fields
+
+
+def _children(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    value = _number(text)
+    if value > (data.get("companions") or 0):
+        raise Invalid("children_range")
+    return {"children": value}
+
+
+def _city(text: str, data: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    city = " ".join(text.split())
+    if len(city) < 2 or len(city) > 80 or not any(ch.isalpha() for ch in city):
+        raise Invalid("city_format")
+    return {"home_city": city}
 
 
 def _free_text(field: str) -> Reader:
@@ -70,6 +93,8 @@ READERS: dict[str, Reader] = {
     "birth_date": _birth_date,
     "nik": _nik,
     "count": _count,
+    "children": _children,
+    "city": _city,
     "passport": lambda text, data, ctx: {"passport_number": parse_passport_number(text)},
     "province": lambda text, data, ctx: {"home_province": match_province(text).code},
     "phone": lambda text, data, ctx: {"phone": normalise_phone(text)},
@@ -109,6 +134,8 @@ PROBLEMS: dict[str, str] = {
     "province_unknown": N_("That province is not on my list. Please choose a button or type the name again."),
     "count_format": N_("Please type a number, for example 3."),
     "count_range": N_("Please type a number from 0 to 999."),
+    "children_range": N_("That is more than the Indonesians with you. Please check the number."),
+    "city_format": N_("Please type the name of the city or regency, for example Malang."),
     "choose": N_("Please choose one of the buttons."),
     "choose_some": N_("Choose at least one answer, or skip this question."),
     "unsupported": N_(

@@ -38,6 +38,7 @@ class Question:
     multi: bool = False  # several options at once: they toggle, "Done" answers (see `single`)
     single: tuple[str, ...] = ()  # of a multi question, the options that answer alone, at once
     short: bool = False  # asked in the short report (someone who cannot talk long)
+    upto: str | None = None  # a number question: its buttons go no higher than this draft answer
 
 
 CITIES = (
@@ -64,6 +65,37 @@ SAFETY = (
     Option("police", N_("Held by police or immigration")),
     Option("doctor", N_("I need a doctor")),
 )
+
+GOING_HOME = (
+    Option("yes", N_("Yes, I want to go home")),
+    Option("not_yet", N_("Not yet")),
+    Option("unsure", N_("I am not sure")),
+)
+
+MEDICAL = (
+    Option("injury", N_("I am injured")),
+    Option("illness", N_("I am ill")),
+    Option("medicine", N_("I need medicine")),
+    Option("pregnant", N_("I am pregnant")),
+    Option("none", N_("None of these")),
+)
+
+DOCUMENTS = (
+    Option("ktp", N_("KTP")),
+    Option("kk", N_("KK (family card)")),
+    Option("birth", N_("Birth certificate")),
+    Option("passport_copy", N_("A copy of my passport")),
+    Option("none", N_("None of these")),
+)
+
+SEX = (
+    Option("female", N_("Woman")),
+    Option("male", N_("Man")),
+)
+
+# The questions of the way home (issue 18), asked after "how many are with you", before "anything
+# else", on the full report only; /update asks them again in one go (bot.flow.commands).
+HOME_QUESTIONS = ("going_home", "home_city", "medical", "documents_held", "sex", "children")
 
 WELCOME = Question(
     "welcome",
@@ -219,6 +251,59 @@ QUESTIONS: tuple[Question, ...] = (
         summary_label=N_("Indonesians with you"),
     ),
     in_the_full_report(
+        "going_home",
+        N_(
+            "A few more questions help us plan your way home. You may skip any.\n\n"
+            "Do you want to go home to Indonesia?"
+        ),
+        options=GOING_HOME,
+        group="going_home",
+        summary_label=N_("Going home"),
+    ),
+    Question(
+        "home_city",
+        N_("Which city or regency will you go home to? Type its name, for example Malang."),
+        reads="city",
+        field="home_city",
+        group="going_home",
+        # not for "not yet": the city is asked when they want to go, or are not sure yet
+        ask_if=lambda d: in_full(d) and d.get("going_home") in ("yes", "unsure"),
+    ),
+    in_the_full_report(
+        "medical",
+        N_("Do you need medical help? Choose all that fit, then tap «Done»."),
+        options=MEDICAL,
+        summary_label=N_("Medical needs"),
+        multi=True,
+        single=("none",),
+    ),
+    in_the_full_report(
+        "documents_held",
+        N_(
+            "Which of these do you still have (the paper or a photo)? They help the embassy issue your "
+            "SPLP. Choose all that fit, then tap «Done»."
+        ),
+        options=DOCUMENTS,
+        columns=2,
+        summary_label=N_("Documents you have"),
+        multi=True,
+        single=("none",),
+    ),
+    in_the_full_report(
+        "sex", N_("Are you a woman or a man?"), options=SEX, columns=2, summary_label=N_("Sex")
+    ),
+    Question(
+        "children",
+        N_("How many of the Indonesians with you are children (under 18)? Choose or type a number."),
+        options=tuple(Option(str(n), str(n)) for n in range(6)),
+        columns=6,
+        reads="children",
+        field="children",
+        summary_label=N_("Children with you"),
+        upto="companions",
+        ask_if=lambda d: in_full(d) and bool(d.get("companions")),
+    ),
+    in_the_full_report(
         "notes",
         N_("Is there anything else we should know?"),
         reads="free_text",
@@ -231,6 +316,8 @@ FORM = tuple(q for q in QUESTIONS if q.id not in (Step.WELCOME, Step.SAFE))
 SHORT_FORM = tuple(q for q in FORM if q.short)
 # the questions read as free text: what a citizen types there is their answer, whatever it says
 FREE_TEXT = frozenset(q.id for q in QUESTIONS if q.reads == "free_text")
+# the questions whose answer is a number: a button reads like the typed number
+COUNTS = frozenset(("count", "children"))
 
 
 def next_question(after: str, data: dict[str, Any]) -> Question | None:

@@ -32,6 +32,23 @@ STATUSES: dict[str, str] = {
     Status.REFERRED: N_("referred"),
 }
 LANGUAGE_NAMES = {"id": N_("Indonesian"), "en": N_("English")}
+# The answers of the way home as officers read them (the citizen's buttons say "I am ill" …)
+GOING_HOME: dict[str, str] = {"yes": N_("yes"), "not_yet": N_("not yet"), "unsure": N_("not sure")}
+MEDICAL: dict[str, str] = {
+    "injury": N_("injury"),
+    "illness": N_("illness"),
+    "medicine": N_("needs medicine"),
+    "pregnant": N_("pregnant"),
+    "none": N_("none"),
+}
+DOCUMENTS: dict[str, str] = {
+    "ktp": N_("KTP"),
+    "kk": N_("KK"),
+    "birth": N_("birth certificate"),
+    "passport_copy": N_("passport copy"),
+    "none": N_("none"),
+}
+SEXES: dict[str, str] = {"female": N_("female"), "male": N_("male")}
 
 
 def typed(text: str | None) -> str:
@@ -48,6 +65,38 @@ def answer(question: str, value: str | None, t: Translator) -> str:
         return ", ".join(t(label) for label in labels if label) or "—"
     label = option_label(BY_ID[question], value)
     return t(label) if label else "—"
+
+
+def listed(labels: dict[str, str], value: str | None, t: Translator) -> str:
+    """A comma list of answers (medical needs, documents held) in the officers' words."""
+    return ", ".join(t(labels[v]) for v in safety_values(value) if v in labels)
+
+
+def going_home(report: Report, t: Translator) -> str:
+    """ "yes — Jawa Timur, Malang": the answer, and where home is (the province asked before, the city)."""
+    said = t(GOING_HOME.get(report.going_home or "", "—"))
+    if report.going_home == "not_yet":
+        return said
+    province = province_by_code(report.home_province or "")
+    where = ", ".join(p for p in (province.name if province else "", typed(report.home_city)) if p)
+    return f"{said} — {where}" if where else said
+
+
+def way_home(report: Report, t: Translator) -> list[tuple[str, str, str]]:
+    """The answers that plan the way home, each (mark, label msgid, value), only those given: the
+    card, the details and the console's case page show them."""
+    facts: list[tuple[str, str, str]] = []
+    if report.going_home:
+        facts.append(("🏠", N_("Going home"), going_home(report, t)))
+    if report.medical:
+        facts.append(("🩺", N_("Medical"), listed(MEDICAL, report.medical, t)))
+    if report.documents_held:
+        facts.append(("🪪", N_("Documents"), listed(DOCUMENTS, report.documents_held, t)))
+    if report.sex:
+        facts.append(("⚧", N_("Sex"), t(SEXES.get(report.sex, report.sex))))
+    if report.children is not None:
+        facts.append(("🧒", N_("Children"), t.number(report.children)))
+    return facts
 
 
 def contact_line(contact_pref: str, t: Translator) -> str:
@@ -109,6 +158,7 @@ def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = 
     lines.append(f"🛡 {safety}: {answer('safety', report.safety, t)}")
     if report.companions is not None:
         lines.append(f"👥 {with_them}: {t.number(report.companions)}")
+    lines += [f"{mark} {t(label)}: {value}" for mark, label, value in way_home(report, t)]
     language = t(LANGUAGE_NAMES.get(report.language, report.language))
     lines.append(f"🗣 {language} · ✉️ {contact_line(contact_pref, t)}")
     lines.append(f"🕒 {t.datetime(report.created_at)}")
@@ -205,6 +255,7 @@ def details_text(report: Report, t: Translator, alike: Sequence[Report] = ()) ->
     ]
     lines = [f"📄 {report.reference}"]
     lines += [f"{t(label)}: {value if value not in (None, '') else '—'}" for label, value in rows]
+    lines += [f"{t(label)}: {value}" for _, label, value in way_home(report, t)]
     if alike:
         references = ", ".join(r.reference or "" for r in alike)
         lines.append(t(N_("🔁 Same NIK, passport or phone number as: {references}"), references=references))

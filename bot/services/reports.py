@@ -23,7 +23,8 @@ from storage.repositories import reports_of
 
 PERSONAL = (
     "latitude", "longitude", "city", "place", "passport_number", "full_name", "birth_date", "nik",
-    "home_province", "phone", "family_contact", "companions", "notes", "profile_name",
+    "home_province", "phone", "family_contact", "companions", "notes", "going_home", "home_city",
+    "medical", "documents_held", "sex", "children", "profile_name",
 )  # fmt: skip
 ANSWERS = (*PERSONAL[:-1], "passport_status", "safety")
 QUOTES = ("text",)  # the keys of an event's detail or an outbox payload that quote someone's words
@@ -43,7 +44,7 @@ def apply_answers(report: Report, fields: dict[str, Any], now: datetime) -> list
             changed.append(key)
     if "latitude" in changed or "longitude" in changed:
         report.location_at = now
-    report.priority = priority(report.sos, report.safety, report.passport_status)
+    report.priority = priority(report.sos, report.safety, report.passport_status, report.medical)
     return changed
 
 

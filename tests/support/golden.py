@@ -101,7 +101,8 @@ def render(action: Action) -> dict[str, Any]:
 REPORT_COLUMNS = (
     "reference", "status", "priority", "sos", "submitted", "language", "profile_name", "latitude",
     "longitude", "city", "place", "passport_status", "passport_number", "safety", "full_name", "birth_date",
-    "nik", "home_province", "phone", "family_contact", "companions", "notes",
+    "nik", "home_province", "phone", "family_contact", "companions", "notes", "going_home", "home_city",
+    "medical", "documents_held", "sex", "children",
 )  # fmt: skip
 
 
