@@ -9,6 +9,8 @@ from bot.i18n import Catalogs
 from emulator import Emulator, TranscriptEntry
 
 WAIT = 10.0
+# the questions of the way home that a report without companions asks (each skippable)
+WAY_HOME = ("going_home", "medical", "documents_held", "sex")
 SAFETY_QUESTION = "How are you now? Choose all that fit, then tap «Done»."
 PHONE_QUESTION = "Which HP or WA number can we reach you on? Tap «📞 Send my number» or type it."
 FAMILY_QUESTION = (
@@ -112,6 +114,14 @@ class Phone:
             return None
         raise AssertionError(f"no button {data!r} on screen in chat {self.chat_id}")
 
+    async def skip_the_way_home(self, expect: str, children: bool = False) -> TranscriptEntry:
+        """Skip the questions of the way home (asked after "how many are with you"): children only
+        when someone is with them. Their msgids are new: the catalogs may not know them yet."""
+        steps = (*WAY_HOME, *(("children",) if children else ()))
+        for step in steps[:-1]:
+            await self.tap(f"f:{step}:-", None)
+        return await self.tap(f"f:{steps[-1]}:-", expect)
+
     async def skipping_report(self, safe: str, sent: str) -> None:
         """The shortest report: consent, safety `safe`, a pin, every other question skipped, sent."""
         await self.command("start", "Do you agree to continue?")
@@ -125,6 +135,6 @@ class Phone:
             return
         for skip in ("passport", "safety", "full_name", "birth_date", "nik", "home_province", "phone"):
             await self.tap(f"f:{skip}:-", None)
-        for skip in ("family_contact", "companions", "notes"):
+        for skip in ("family_contact", "companions", *WAY_HOME, "notes"):
             await self.tap(f"f:{skip}:-", None)
         await self.tap("sum:send", sent)

@@ -14,7 +14,7 @@ from bot.flow.asking import HIDE_OFFER
 from emulator import Emulator
 from storage.models import Conversation, Report
 from tests.e2e.conftest import Clock, Running, e2e_settings, running
-from tests.e2e.phone import SAFETY_QUESTION, Phone
+from tests.e2e.phone import SAFETY_QUESTION, WAY_HOME, Phone
 
 OFFER = HIDE_OFFER
 HOUR = 3600.0
@@ -49,7 +49,7 @@ async def report(phone: Phone, shift: Clock) -> None:
     await phone.say("A1234567", SAFETY_QUESTION)
     await phone.tap("f:safety:free", "What is your full name, as written in your passport?")
     await phone.say("Siti Aminah", "What is your date of birth? For example 17-08-1995.")
-    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
+    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions", *WAY_HOME):
         await phone.tap(f"f:{skip}:-", None)
     await phone.tap("f:notes:-", "Please check your report:")
     await phone.tap(

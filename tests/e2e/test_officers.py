@@ -18,7 +18,7 @@ from bot.services.outbox import SENDING
 from emulator import Emulator, TranscriptEntry
 from storage.models import CaseMessage, OutboxMessage, Report, ReportEvent
 from tests.e2e.conftest import Clock, Running, e2e_settings, running
-from tests.e2e.phone import SAFETY_QUESTION, Phone
+from tests.e2e.phone import SAFETY_QUESTION, WAY_HOME, Phone
 from tests.support.settle import handling, until
 
 GROUP = -1001000000001
@@ -61,7 +61,7 @@ async def report_to_the_end(phone: Phone, safe: str = "f:safe:yes") -> None:
     else:
         await phone.pick("safety", ("not_free",), "What is your full name, as written in your passport?")
     await phone.say("Siti Aminah", "What is your date of birth? For example 17-08-1995.")
-    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
+    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions", *WAY_HOME):
         await phone.tap(f"f:{skip}:-", None)
     await phone.tap("f:notes:-", "Please check your report:")
     await phone.tap(

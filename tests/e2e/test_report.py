@@ -35,7 +35,8 @@ async def finish_form(phone: Phone) -> None:
     await phone.say("3501015708950001", PHONE_QUESTION)
     await phone.share_contact("+62 812-3456-7890", FAMILY_QUESTION)
     await phone.tap("f:family_contact:-", "How many other Indonesians are with you? Choose or type a number.")
-    await phone.say("4", "Is there anything else we should know?")
+    await phone.say("4", None)  # the way home, then "anything else"
+    await phone.skip_the_way_home("Is there anything else we should know?", children=True)
     summary = await phone.say("Kami berempat di lantai 3.", "Please check your report:")
     assert "Siti Aminah" in (summary.text or "")
     assert summary.protect_content  # a summary with personal data cannot be forwarded or saved
@@ -158,7 +159,8 @@ async def test_bad_input_at_every_step_is_asked_again(bot: Running) -> None:
     await phone.tap("f:family_contact:-", "How many other Indonesians are with you? Choose or type a number.")
     await phone.say("many", "Please type a number, for example 3.")
     await phone.say("1000", "Please type a number from 0 to 999.")
-    await phone.tap("f:companions:0", "Is there anything else we should know?")
+    await phone.tap("f:companions:0", None)
+    await phone.skip_the_way_home("Is there anything else we should know?")  # alone: no children asked
     await phone.tap("f:notes:-", "Please check your report:")
     await phone.say("send it", choose)
     await phone.tap(

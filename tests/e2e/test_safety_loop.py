@@ -22,7 +22,7 @@ from bot.services.broadcasts import Filters, Plan, launch
 from emulator import Emulator, TranscriptEntry
 from storage.models import Citizen, OutboxMessage, Report, ReportEvent, SosAlert
 from tests.e2e.conftest import Clock, Running, officer_desk
-from tests.e2e.phone import SAFETY_QUESTION, Phone
+from tests.e2e.phone import SAFETY_QUESTION, WAY_HOME, Phone
 
 GROUP = -1001000000014
 OFFICER, STAFF, SUPERVISOR = 9001, 9300, 9100
@@ -332,7 +332,7 @@ async def test_the_short_report_and_several_answers(desk: Running) -> None:
     await phone.command("update", "What do you want to update?")
     await phone.tap("upd:more", "What is your full name, as written in your passport?")
     await phone.say("Dewi Lestari", "What is your date of birth? For example 17-08-1995.")
-    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
+    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions", *WAY_HOME):
         await phone.tap(f"f:{skip}:-", None)
     await phone.tap("f:notes:-", "Thank you. Your report {reference} is updated.", reference="PNH-000001")
     async with hotline.sessions() as session:
@@ -355,6 +355,8 @@ async def test_words_of_fear_ask_and_only_a_tap_raises_an_sos(desk: Running) -> 
     await phone.tap("f:passport:-", None)
     await phone.tap("f:safety:-", None)
     for skip in ("full_name", "birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
+        await phone.tap(f"f:{skip}:-", None)
+    for skip in WAY_HOME:
         await phone.tap(f"f:{skip}:-", None)
     # "tolong" in a sentence, where the question asked for text, is an answer
     summary = await phone.say("tolong hubungi ibu saya", "Please check your report:")

@@ -217,7 +217,7 @@ class Citizen_(Phone):
         self._seen = made
 
     async def report(self) -> None:
-        steps: list[tuple[str, str, str]] = [
+        steps: list[tuple[str, str, str | None]] = [
             ("command", "start", "Do you agree to continue?"),
             ("tap", "f:welcome:agree", "Is it safe for you to talk now?"),
             ("tap", "f:safe:yes", "Or choose the city:"),
@@ -239,7 +239,12 @@ class Citizen_(Phone):
                 "f:family_contact:-",
                 "How many other Indonesians are with you? Choose or type a number.",
             ),
-            ("say", "2", "Is there anything else we should know?"),
+            ("say", "2", None),  # the way home, skipped
+            ("tap", "f:going_home:-", None),
+            ("tap", "f:medical:-", None),
+            ("tap", "f:documents_held:-", None),
+            ("tap", "f:sex:-", None),
+            ("tap", "f:children:-", "Is there anything else we should know?"),
             ("say", "We are three on the 3rd floor.", "Please check your report:"),
         ]
         for kind, value, expect in steps:

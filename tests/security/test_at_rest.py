@@ -26,7 +26,7 @@ from storage.db import make_engine, make_sessionmaker
 from storage.migrate import alembic_config, upgrade
 from storage.models import OutboxMessage, Report, ReportEvent
 from tests.e2e.conftest import Running, running
-from tests.e2e.phone import FAMILY_QUESTION, PHONE_QUESTION, SAFETY_QUESTION, Phone
+from tests.e2e.phone import FAMILY_QUESTION, PHONE_QUESTION, SAFETY_QUESTION, WAY_HOME, Phone
 from tests.e2e.test_officers import GROUP, OFFICER, officer_settings, stored
 from tests.support.databases import database_url, sqlite_only
 
@@ -80,7 +80,8 @@ async def report_everything(phone: Phone) -> None:
     await phone.say(NIK, PHONE_QUESTION)  # the NIK names the province: it is not asked
     await phone.say("0812-3456-7890", FAMILY_QUESTION)
     await phone.say(FAMILY, "How many other Indonesians are with you? Choose or type a number.")
-    await phone.say("4", "Is there anything else we should know?")
+    await phone.say("4", None)
+    await phone.skip_the_way_home("Is there anything else we should know?", children=True)
     await phone.say(NOTES, "Please check your report:")
     await phone.tap(
         "sum:send",
@@ -233,6 +234,8 @@ async def short_report(phone: Phone, passport: str, reference: str) -> None:
     await phone.say(passport, SAFETY_QUESTION)
     await phone.pick("safety", ("not_free",), "What is your full name, as written in your passport?")
     for skip in ("full_name", "birth_date", "nik", "home_province", "phone", "family_contact", "companions"):
+        await phone.tap(f"f:{skip}:-", None)
+    for skip in WAY_HOME:
         await phone.tap(f"f:{skip}:-", None)
     await phone.tap("f:notes:-", "Please check your report:")
     await phone.tap(

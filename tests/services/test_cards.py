@@ -42,3 +42,33 @@ def test_a_card_with_hundreds_of_tags_stays_within_telegrams_limit() -> None:
     card = card_text(report(tags=[f"wave-{n}-phnom-penh-shelter" for n in range(400)]), "any", T)
     assert len(card) <= 4096 and "PNH-000001" in card.splitlines()[0]
     assert "more" in card.splitlines()[-1]
+
+
+def test_the_way_home_is_on_the_card_and_in_the_details() -> None:
+    facts = {
+        "going_home": "yes", "home_province": "35", "home_city": "Malang\nNIK: 1",
+        "medical": "injury,medicine", "documents_held": "ktp,kk", "sex": "female", "companions": 3,
+        "children": 2,
+    }  # fmt: skip
+    card = card_text(report(**facts), "any", T).splitlines()
+    assert "🏠 Going home: yes — Jawa Timur, Malang ↵ NIK: 1" in card
+    assert "🩺 Medical: injury, needs medicine" in card and "🪪 Documents: KTP, KK" in card
+    assert "⚧ Sex: female" in card and "🧒 Children: 2" in card
+    details = details_text(report(**facts), T).splitlines()
+    assert "Medical: injury, needs medicine" in details and "Children: 2" in details
+    # not going home yet: no city; nothing answered: no lines at all
+    assert "🏠 Going home: not yet" in card_text(report(going_home="not_yet", home_city="Malang"), "any", T)
+    bare = card_text(report(), "any", T)
+    assert not any(mark in bare for mark in ("🏠", "🩺", "🪪", "⚧", "🧒"))
+
+
+def test_a_card_with_every_answer_stays_within_telegrams_limit() -> None:
+    long = "x" * 1000
+    card = card_text(
+        report(full_name=long, place=long, home_city=long, going_home="unsure",
+               medical="injury,illness,medicine,pregnant", documents_held="ktp,kk,birth,passport_copy",
+               sex="male", children=999,
+               tags=[f"wave-{n}" for n in range(400)]),
+        "any", T,
+    )  # fmt: skip
+    assert len(card) <= 4096

@@ -27,3 +27,22 @@ pytestmark = pytest.mark.no_database  # runs on the SQLite pass only (tests/conf
 )
 def test_priority(sos: bool, safety: str | None, passport: str | None, expected: str) -> None:
     assert priority(sos, safety, passport) == expected
+
+
+@pytest.mark.parametrize(
+    ("safety", "passport", "medical", "expected"),
+    [
+        ("free", "with_me", "injury", "P1"),  # hurt: first, whatever else is said
+        ("free", "with_me", "illness,medicine", "P2"),
+        ("free", "with_me", "pregnant", "P2"),
+        (None, None, "medicine", "P2"),
+        ("free", "with_me", "none", "P3"),
+        ("free", "with_me", None, "P3"),  # skipped
+        ("threatened", None, "pregnant", "P1"),  # the most urgent counts
+        ("not_free", "held", "illness,injury", "P1"),
+    ],
+)
+def test_medical_needs_count(
+    safety: str | None, passport: str | None, medical: str | None, expected: str
+) -> None:
+    assert priority(False, safety, passport, medical) == expected
