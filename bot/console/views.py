@@ -12,6 +12,7 @@ from multidict import MultiDict
 
 from bot.console.web import CONSOLE, COOKIE, SESSION_ID, day_of, language_of, person_of, render, table_filters
 from bot.core.case import Status
+from bot.services.cards import way_home
 from bot.services.case_table import MOST_AT_ONCE, EventFilters
 from bot.services.cases import TAG
 from bot.services.casework import Officer, Relay
@@ -222,7 +223,7 @@ async def _case(request: web.Request, report: Case, status: int = 200, **values:
     values.setdefault("done", request.query.get("done", ""))
     return render(request, "case.html", status=status, case=report, history=history, said=said,
                   sent=request.query.get("sent", ""), located=located, tiles=console.tiles,
-                  **values)  # fmt: skip
+                  way_home=way_home(report, t), **values)  # fmt: skip
 
 
 @on_case
