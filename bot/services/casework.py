@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -48,7 +49,7 @@ from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.overview import Overview, overview
 from bot.services.reports import same_person
 from bot.services.sos import sos_state
-from bot.services.stages import Moved, check, move, stage_counts
+from bot.services.stages import Moved, StageMove, check, move, moves, stage_counts
 from storage.models import CaseMessage, Citizen, OutboxMessage, Report, ReportEvent
 from storage.repositories import events_of
 
@@ -340,6 +341,16 @@ class Casework:
             done = await self.move_stage(report_id, officer, stage, facts)
             moved += bool(done and done.changed)
         return moved
+
+    def check_stage(self, stage: str, facts: Mapping[str, object]) -> dict[str, Any]:
+        """The facts `stage` records, cleaned (StageProblem when they will not do), as a move would
+        check them today: for a confirmation page before many moves."""
+        return check(stage, facts, self.clock().astimezone(self.catalogs["en"].zone).date())
+
+    async def stage_moves(self, report_id: int) -> list[StageMove]:
+        """The case's moves on its way home, oldest first: who, when, from, to, the facts."""
+        async with self.sessions() as session:
+            return await moves(session, report_id)
 
     async def board(self) -> dict[str, int]:
         """How many cases stand at each stage (the console's board): one GROUP BY on the stage."""

@@ -67,8 +67,16 @@ IDENTITY_LABELS: dict[str, str] = {
 }
 FINE_LABELS: dict[str, str] = {"waived": N_("fine waived"), "paid": N_("fine paid"), "none": N_("no fine")}
 COLUMNS = (*WAY_HOME, *ENDINGS)  # the board's columns, in order
-# The stages whose facts may be the same for many cases: the console's bulk action
-BULK_STAGES = (Stage.CLEARED, Stage.ARRIVED, Stage.REFERRED, Stage.STAYING, Stage.CLOSED)
+# The stages whose facts may be the same for many cases (the console's bulk action), and the one
+# fact each takes there
+BULK_FACT: dict[str, str] = {
+    Stage.CLEARED: FINE,
+    Stage.ARRIVED: ARRIVED_PLACE,
+    Stage.REFERRED: REFERRED_TO,
+    Stage.STAYING: REASON,
+    Stage.CLOSED: REASON,
+}
+BULK_STAGES = tuple(BULK_FACT)
 
 
 class StageProblem(ValueError):
@@ -245,6 +253,31 @@ async def stage_counts(session: AsyncSession) -> dict[str, int]:
     query = select(Report.stage, func.count()).where(Report.reference.is_not(None)).group_by(Report.stage)
     found = {str(stage): int(n) for stage, n in (await session.execute(query)).all()}
     return {stage: found.get(stage, 0) for stage in COLUMNS}
+
+
+@dataclass(frozen=True, slots=True)
+class StageMove:
+    """A move of a case's stage as its history recorded it."""
+
+    at: datetime
+    actor: str
+    before: str
+    to: str
+    facts: dict[str, Any]
+
+
+async def moves(session: AsyncSession, report_id: int) -> list[StageMove]:
+    """The case's moves on its way home, oldest first (its "stage" events)."""
+    query = (
+        select(ReportEvent)
+        .where(ReportEvent.report_id == report_id, ReportEvent.kind == "stage")
+        .order_by(ReportEvent.at, ReportEvent.id)
+    )
+    return [
+        StageMove(e.at, e.actor, str(e.detail.get("from", "")), str(e.detail.get("to", "")),
+                  dict(e.detail.get("facts") or {}))
+        for e in await session.scalars(query)
+    ]  # fmt: skip
 
 
 # -- words -----------------------------------------------------------------------------------------
