@@ -123,7 +123,7 @@ async def test_a_case_moves_from_its_page_and_lists_its_moves(office: Running) -
         assert "An SPLP number is a few letters then digits, such as B1234567." in html
         assert 'value="hello"' in html and 'value="2026-01-02"' in html  # what was typed is kept
         day = NOW.date().isoformat()
-        moves = [  # fmt: skip
+        moves = [
             {"stage": "identity_verified", "identity": "ktp"},
             {
                 "stage": "document_ready",
