@@ -14,7 +14,9 @@ started as the bot starts it, with no Telegram), a staff member logs in with a o
 - a search by NIK (of seeded cases, each found),
 - a case page (a random case),
 - the map's data, /map.json (every located case, or the table's filters),
-- Today.
+- Today,
+- the board (/board: the count of cases at each stage of the way home; bench.seed leaves every case
+  "reported", so the bench spreads them over the stages first with one UPDATE).
 
 Printed per item: p50, p95 and max in ms, and the goal (p95) with PASS or MISS.
 SQLite lives in --folder (sqlite.db, its key file sqlite.key beside it); PostgreSQL in the database
@@ -45,7 +47,7 @@ from typing import TextIO
 
 import aiohttp
 import asyncpg
-from sqlalchemy import func, select, text
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -79,7 +81,12 @@ SEARCH = Item("search by NIK", 200)
 CASE = Item("case page", 150)
 MAP = Item("map data (/map.json)", 500)
 TODAY = Item("Today", 300)
-ITEMS = (TABLE, SEARCH, CASE, MAP, TODAY)
+BOARD = Item("board (/board)", 300)
+ITEMS = (TABLE, SEARCH, CASE, MAP, TODAY, BOARD)
+# How the bench spreads the seeded cases over the way home (by id % 20), when none has moved yet
+SPREAD = {6: "identity_verified", 7: "identity_verified", 8: "identity_verified", 9: "document_ready",
+          10: "document_ready", 11: "cleared", 12: "cleared", 13: "on_flight", 14: "departed",
+          15: "arrived", 16: "arrived", 17: "referred", 18: "staying", 19: "closed"}  # fmt: skip
 
 
 @dataclass
@@ -183,6 +190,21 @@ async def prepare(url: str, keyring: Keyring, cases: int, fresh: bool, out: Text
     finally:
         await engine.dispose()
     return f"seeded in {seeded.seconds:.0f} s"
+
+
+async def spread_stages(url: str, keyring: Keyring) -> None:
+    """The seeded cases spread over the stages of the way home (one UPDATE), unless some have moved."""
+    engine = make_engine(url, keyring)
+    try:
+        async with engine.begin() as conn:
+            moved = await conn.scalar(
+                select(func.count()).select_from(Report).where(Report.stage != "reported")
+            )
+            if not moved:
+                stage = case(SPREAD, value=Report.id % 20, else_="reported")
+                await conn.execute(update(Report).values(stage=stage))
+    finally:
+        await engine.dispose()
 
 
 async def _analyze(engine: AsyncEngine) -> None:
@@ -336,6 +358,9 @@ class Requests:
     def today(self) -> Request:
         return "/", {}, _has("Cases by status")
 
+    def board(self) -> Request:
+        return "/board", {}, _has('data-stage="arrived"')
+
 
 async def timed(http: aiohttp.ClientSession, base: str, request: Request) -> tuple[float, str]:
     path, params, check = request
@@ -352,6 +377,7 @@ async def measure(link: str, sample: Sample, requests: int, rng: random.Random) 
     makers = Requests(sample, rng)
     kinds: dict[Item, Callable[[], Request]] = {
         TABLE: makers.table, SEARCH: makers.search, CASE: makers.case, MAP: makers.map, TODAY: makers.today,
+        BOARD: makers.board,
     }  # fmt: skip
     timings = {item: Timing(item) for item in ITEMS}
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
@@ -377,6 +403,7 @@ async def bench_database(
     keyring = Keyring(read_key_file(key_file), f"the key file {key_file}")
     print(f"{label}: {cases:,} cases in {make_url(url).render_as_string()}", file=out, flush=True)
     prepared = await prepare(url, keyring, cases, fresh, out)
+    await spread_stages(url, keyring)
     rng = random.Random(7)
     sample = await sample_of(url, keyring, rng)
     log = folder / f"console-{label.lower()}.log"

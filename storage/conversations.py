@@ -37,6 +37,7 @@ class ChatRow:
     reference: str | None
     status: str | None
     submitted: bool | None
+    stage: str | None  # the linked report's way home (bot.core.stage), for /status
     sos_since: bool  # the linked report has an SOS not acknowledged, or raised since `since`
 
 
@@ -79,6 +80,7 @@ _CHAT_ROW = (
         _REPORTS.c.reference,
         _REPORTS.c.status,
         _REPORTS.c.submitted,
+        _REPORTS.c.stage,
         _SOS_SINCE,
     )
     .select_from(_CITIZENS)

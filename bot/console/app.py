@@ -24,6 +24,7 @@ from bot.flow.steps import CITIES, PASSPORT, SAFETY
 from bot.i18n import N_
 from bot.services.cards import LANGUAGE_NAMES, STATUSES
 from bot.services.case_table import SORTS
+from bot.services.stages import BULK_STAGES, COLUMNS, FINE_LABELS, IDENTITY_LABELS, STAGES
 
 HERE = Path(__file__).parent
 
@@ -53,6 +54,11 @@ def make_app(console: Console) -> web.Application:
         EXPORT_CHOICES=[("xlsx", "XLSX"), ("csv", "CSV"), ("geojson", "GeoJSON"), ("json", "HTCDS JSON")],
         LANGUAGE_CHOICES=list(LANGUAGE_NAMES.items()),
         SORT_CHOICES=[(sort, SORT_LABELS[sort]) for sort in SORTS],
+        stage_labels=STAGES,
+        STAGE_CHOICES=[(stage, STAGES[stage]) for stage in COLUMNS],
+        BULK_STAGE_CHOICES=[(stage, STAGES[stage]) for stage in BULK_STAGES],
+        IDENTITY_CHOICES=list(IDENTITY_LABELS.items()),
+        FINE_CHOICES=list(FINE_LABELS.items()),
     )
     app[PAGES] = pages
     views.add_routes(app)

@@ -12,19 +12,21 @@ from multidict import MultiDict
 
 from bot.console.web import CONSOLE, COOKIE, SESSION_ID, day_of, language_of, person_of, render, table_filters
 from bot.core.case import Status
+from bot.core.stage import ENDINGS, WAY_HOME
 from bot.services.cards import way_home
 from bot.services.case_table import MOST_AT_ONCE, EventFilters
 from bot.services.cases import TAG
 from bot.services.casework import Officer, Relay
 from bot.services.console_access import LANGUAGES
 from bot.services.exports import EXPORT_FORMATS
+from bot.services.stages import BULK_FACT, COLUMNS, FLIGHT, KEYS, StageProblem, summary
 
 log = logging.getLogger(__name__)
 ANSWER_LIMIT = 4096
 AUDIENCE_NAMES = frozenset({"status", "priority", "city", "passport", "tag", "lang"})  # a broadcast's too
 QUERY_NAMES = frozenset({
     "status", "priority", "sos", "city", "passport", "tag", "q", "sort", "lang", "mine", "page", "safety",
-    "since", "until", "taken",
+    "since", "until", "taken", "stage",
 })  # fmt: skip
 
 
@@ -142,16 +144,27 @@ async def bulk(request: web.Request) -> web.StreamResponse:
         ids = sorted({int(i) for i in map(str, form.getall("ids", [])) if i.isdigit() and len(i) < 16})
         total, ids = len(ids), ids[:MOST_AT_ONCE]
     what = str(form.get("what", ""))
-    value = str(form.get(what, "")).strip().lower() if what in ("tag", "status", "assign") else ""
+    value = str(form.get(what, "")).strip().lower() if what in ("tag", "status", "assign", "stage") else ""
     takers = dict(await casework.takers()) | {person.user_id: person.name or str(person.user_id)}
     problem = _bulk_problem(ids, what, value, takers)
+    fact, said, facts = " ".join(str(form.get("fact", "")).split())[:200], "", {}
+    if what == "stage" and not problem:
+        t = request.app[CONSOLE].catalogs[person.language]
+        try:
+            facts = casework.check_stage(value, {BULK_FACT[value]: fact})
+            said = summary(value, facts, t)
+        except StageProblem as refused:
+            problem, said = "stage", refused.said(t)
     # every case the filters find: confirmed for the count the page named, not for more found since
     confirmed = form.get("confirm") == "1" and (not every or str(form.get("count", "")) == str(len(ids)))
     if problem or not confirmed:
         return render(request, "bulk.html", ids=ids if not every else [], count=len(ids), total=total,
-                      every=every, what=what, value=value, back=back, problem=problem,
+                      every=every, what=what, value=value, back=back, problem=problem, fact=fact, said=said,
                       taker=takers.get(int(value), "") if what == "assign" and value.isdigit() else "",
                       status=400 if problem else 200)  # fmt: skip
+    if what == "stage":
+        moved = await casework.move_many(ids, Officer(person.user_id, person.name), value, facts)
+        return web.HTTPSeeOther(f"/cases?{back}&changed={moved}" if back else f"/cases?changed={moved}")
     if what == "assign":
         value = f"{value}:{takers[int(value)]}"
     changed = await casework.change_many(ids, Officer(person.user_id, person.name), what, value)
@@ -167,7 +180,9 @@ def _bulk_problem(ids: list[int], what: str, value: str, takers: dict[int, str])
         return "status"
     if what == "assign" and not (value.isdigit() and int(value) in takers):
         return "assign"
-    return "" if what in ("tag", "status", "assign") else "what"
+    if what == "stage" and value not in BULK_FACT:
+        return "stage_choice"
+    return "" if what in ("tag", "status", "assign", "stage") else "what"
 
 
 async def export_cases(request: web.Request) -> web.StreamResponse:
@@ -221,7 +236,12 @@ async def _case(request: web.Request, report: Case, status: int = 200, **values:
     said = await console.casework.thread(report.id)
     located = report.latitude is not None and report.longitude is not None
     values.setdefault("done", request.query.get("done", ""))
-    return render(request, "case.html", status=status, case=report, history=history, said=said,
+    values.setdefault("typed_stage", {})
+    moves = await console.casework.stage_moves(report.id)
+    way = [(m, summary(m.to, m.facts, t)) for m in moves]
+    where = summary(report.stage, report.journey, t)
+    return render(request, "case.html", status=status, case=report, history=history, said=said, way=way,
+                  where=where,
                   sent=request.query.get("sent", ""), located=located, tiles=console.tiles,
                   way_home=way_home(report, t), **values)  # fmt: skip
 
@@ -271,6 +291,34 @@ async def change(request: web.Request, report: Case, officer: Officer) -> web.St
     return web.HTTPSeeOther(f"/cases/{report.reference}?done={what}")
 
 
+STAGE_FIELDS = tuple(key for key in KEYS if key != FLIGHT)  # flights put cases on flights
+
+
+@on_case
+async def move_stage(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
+    """The case moved on its way home from its page (the chat's /stage): the facts of the stage
+    chosen; a plain sentence and what was typed kept when they will not do."""
+    form = await request.post()
+    stage = str(form.get("stage", ""))
+    typed = {key: " ".join(str(form.get(key, "")).split())[:200] for key in STAGE_FIELDS}
+    try:
+        await request.app[CONSOLE].casework.move_stage(report.id, officer, stage, typed)
+    except StageProblem as refused:
+        t = request.app[CONSOLE].catalogs[person_of(request).language]
+        typed["stage"] = stage
+        return await _case(request, report, status=400, done="bad_stage", problem=refused.said(t),
+                           typed_stage=typed)  # fmt: skip
+    return web.HTTPSeeOther(f"/cases/{report.reference}?done=stage")
+
+
+async def board(request: web.Request) -> web.Response:
+    """How many cases stand at each stage of the way home, and how many ended otherwise; each count
+    opens the cases table filtered by that stage."""
+    counts = await request.app[CONSOLE].casework.board()
+    return render(request, "board.html", counts=counts, way=WAY_HOME, endings=ENDINGS,
+                  total=sum(counts[stage] for stage in COLUMNS))  # fmt: skip
+
+
 @on_case
 async def acknowledge(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
     await request.app[CONSOLE].casework.acknowledge(report.id, officer)
@@ -307,6 +355,7 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/language", language)
     app.router.add_get("/", today)
     app.router.add_get("/cases", cases)
+    app.router.add_get("/board", board)
     app.router.add_get("/history", history)
     app.router.add_get("/history.csv", history_csv)
     app.router.add_post("/cases/bulk", bulk)
@@ -316,4 +365,5 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/cases/{reference}/answer", answer)
     app.router.add_post("/cases/{reference}/acknowledge", acknowledge)
     app.router.add_post("/cases/{reference}/take", take)
+    app.router.add_post("/cases/{reference}/stage", move_stage)
     app.router.add_post("/cases/{reference}/{what:status|note|tag}", change)

@@ -179,6 +179,7 @@ def filters_of(query: Any, me: int | None = None, zone: str = "UTC") -> CaseFilt
         since=day_of(query.get("since")),
         until=day_of(query.get("until")),
         zone=zone,
+        stage=str(query.get("stage", ""))[:24],
     )
 
 

@@ -6,6 +6,7 @@ from bot.core.actions import InlineButton, InlineKeyboard, RemoveKeyboard
 from bot.core.callbacks import Callback, Scope, callback
 from bot.core.case import Status
 from bot.core.incoming import Incoming, Kind
+from bot.core.stage import Stage
 from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
 from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Step, Wipe
 from bot.flow.sos import is_danger_word, is_sos, sos_now
@@ -21,6 +22,19 @@ STATUS: dict[str, str] = {
     Status.REPATRIATED: N_("you are back home"),
     Status.CLOSED: N_("closed"),
     Status.REFERRED: N_("passed to a partner organisation"),
+}
+# Where a case stands on its way home, as the citizen reads it: plain, kind, nothing internal (no
+# notes, no officer, no document number: a captor may read the phone, and the paper is theirs anyway)
+STAGE_WORDS: dict[str, str] = {
+    Stage.IDENTITY_VERIFIED: N_("We have checked who you are."),
+    Stage.DOCUMENT_READY: N_("Your travel document is ready."),
+    Stage.CLEARED: N_("Immigration has cleared you to go home."),
+    Stage.ON_FLIGHT: N_("You have a seat home: we will tell you when and where to be."),
+    Stage.DEPARTED: N_("You are on your way home. Safe travels!"),
+    Stage.ARRIVED: N_("Welcome home! Take care."),
+    Stage.REFERRED: N_("We have passed your case to a partner who can help."),
+    Stage.STAYING: N_("You chose to stay. Write to us here if you need help again."),
+    Stage.CLOSED: N_("Your case is closed. Write to us here if you need help again."),
 }
 IN_FORM = (*BY_ID, Step.SUMMARY, Step.CHANGE)
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
@@ -125,7 +139,9 @@ def help_text(ctx: Context, t: Translator) -> str:
 def status_text(state: State, ctx: Context, t: Translator) -> str:
     if ctx.reference and state.submitted:
         status = t(STATUS.get(ctx.status or "new", STATUS["new"]))
-        return t(N_("Your report {reference}: {status}."), reference=ctx.reference, status=status)
+        said = t(N_("Your report {reference}: {status}."), reference=ctx.reference, status=status)
+        where = STAGE_WORDS.get(ctx.stage or "")
+        return f"{said}\n\n{t(where)}" if where else said
     return t(N_("Your report is not sent yet. Answer the questions, then tap «Send»."))
 
 

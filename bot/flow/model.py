@@ -154,6 +154,7 @@ class Context:
     retention_days: int
     reference: str | None = None  # the case reference, once there is one
     status: str | None = None  # the case status, for /status
+    stage: str | None = None  # where the case stands on its way home (bot.core.stage), for /status
     queued: bool = False  # an SOS passed this chat's slowed messages, which still wait their turn
     searching: bool = False  # officers are looking for the citizen after an SOS (services.sos)
 

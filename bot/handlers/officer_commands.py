@@ -1,4 +1,4 @@
-"""The case commands: /case /open /mine /note /status /tag /reply /export /help."""
+"""The case commands: /case /open /mine /note /status /stage /tag /reply /export /help."""
 
 from __future__ import annotations
 
@@ -8,12 +8,24 @@ from bot.core.port import BotPort
 from bot.handlers.officer_desk import OfficerDesk, officer_of, relay, say
 from bot.i18n import N_, Translator
 from bot.services.cards import MARKERS, STATUSES, case_line
+from bot.services.stages import StageProblem, parse, summary
 
 USAGE = {
     "case": N_("Write it like: /case PNH-000123"),
     "note": N_("Write it like: /note PNH-000123 your note"),
     "status": N_("Write it like: /status PNH-000123 in_progress"),
     "tag": N_("Write it like: /tag PNH-000123 wave-3"),
+    "stage": N_(
+        "Move a case on its way home:\n"
+        "/stage REF verified ktp (or passport, kk, birth_certificate, interview, other)\n"
+        "/stage REF splp B1234567 2026-12-03 (the SPLP's number and date)\n"
+        "/stage REF passport (the passport recovered)\n"
+        "/stage REF cleared waived (or paid, none) [exit permit number]\n"
+        "/stage REF arrived Soekarno-Hatta\n"
+        "/stage REF referred IOM\n"
+        "/stage REF staying [reason]\n"
+        "/stage REF closed [reason]"
+    ),
     "reply": N_("Write it like: /reply PNH-000123 your message"),
 }
 
@@ -27,6 +39,7 @@ def help_text(t: Translator) -> str:
             "/case REF – a case with its history\n"
             "/note REF text – add a note\n"
             "/status REF status – change the status\n"
+            "/stage REF stage [facts] – move the case on its way home (/stage alone says how)\n"
             "/tag REF label – add a tag such as wave-3\n"
             "/reply REF text – write to the citizen (or reply to the case's card)\n"
             "/export – the case list as a CSV file\n"
@@ -71,8 +84,29 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
             history = await desk.casework.history(report.id, t) or ""
             for message_id in await say(inp, port, history, protect=True):  # taken back on erasure
                 await desk.casework.link(inp.chat_id, message_id, report.id, "personal")
+        elif name == "stage":
+            await say(inp, port, await stage(desk, inp, report.id, rest))
         else:
             await say(inp, port, await change(desk, inp, name, report.id, rest))
+
+
+async def stage(desk: OfficerDesk, inp: Incoming, report_id: int, rest: str) -> str:
+    """/stage REF stage [facts]: the answer to the officer (the card is edited by the service)."""
+    t = desk.t
+    if not rest:
+        return t(USAGE["stage"])
+    try:
+        to, facts = parse(rest)
+        moved = await desk.casework.move_stage(report_id, officer_of(inp), to, facts)
+    except StageProblem as problem:
+        return f"{problem.said(t)}\n\n{t(USAGE['stage'])}"
+    if moved is None:
+        return ""
+    case = await desk.casework.find(moved.reference)
+    where = summary(moved.stage, case.journey if case else moved.facts, t)
+    if not moved.changed:
+        return t(N_("{reference} is already at: {stage}."), reference=moved.reference, stage=where)
+    return t(N_("{reference} is now at: {stage}."), reference=moved.reference, stage=where)
 
 
 async def change(desk: OfficerDesk, inp: Incoming, name: str, report_id: int, rest: str) -> str:

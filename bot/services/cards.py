@@ -9,9 +9,11 @@ from bot.core.actions import InlineButton, InlineKeyboard
 from bot.core.callbacks import Scope, callback
 from bot.core.case import Priority, Status
 from bot.core.contact import ContactPref
+from bot.core.stage import Stage
 from bot.flow.steps import BY_ID, option_label, safety_values
 from bot.i18n import N_, Translator
 from bot.services.sos import NO_SOS, SosState
+from bot.services.stages import event_summary, summary
 from bot.validators import province_by_code
 from storage.models import Report, ReportEvent, SosAlert
 
@@ -167,6 +169,8 @@ def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = 
         lines.append(alarm)
     status, status_label = t(STATUSES.get(report.status, report.status)), t(N_("Status"))
     lines.append(f"📌 {status_label}: {status}")
+    if report.stage and report.stage != Stage.REPORTED:
+        lines.append(t(N_("🧭 Stage: {stage}"), stage=typed(summary(report.stage, report.journey, t))))
     if report.acknowledged_at is not None:
         lines.append(t(N_("✋ Acknowledged {when}"), when=t.datetime(report.acknowledged_at)))
     if report.assigned_name:
@@ -266,7 +270,12 @@ def trail_text(events: list[ReportEvent], t: Translator) -> str:
     lines = [t(N_("History:"))]
     for event in events[-15:]:
         who = event.actor
-        extra = typed(event.detail.get("text")) or event.detail.get("status") or event.detail.get("tag") or ""
+        if event.kind == "stage":
+            extra = typed(event_summary(event.detail, t))
+        else:
+            extra = (
+                typed(event.detail.get("text")) or event.detail.get("status") or event.detail.get("tag") or ""
+            )
         lines.append(f"• {t.datetime(event.at)} · {who} · {event.kind}" + (f" · {extra}" if extra else ""))
     return "\n".join(lines)
 

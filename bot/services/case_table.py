@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.case import OPEN_STATUSES, Priority, Status
+from bot.core.stage import Stage
 from bot.services.cards import typed
 from bot.services.cases import reference_of
 from bot.services.outbox import HELD
@@ -43,6 +44,7 @@ class CaseFilters:
     since: date | None = None  # reported on or after this day, in `zone`
     until: date | None = None  # reported on or before this day
     zone: str = "UTC"  # the mission's time zone, where a day starts and ends
+    stage: str = ""  # where the cases stand on their way home (bot.core.stage.Stage)
 
     def query(self) -> dict[str, str]:
         """The filters as URL query values (empty ones left out)."""
@@ -53,7 +55,7 @@ class CaseFilters:
             "taken": str(self.taken_by) if self.taken_by is not None and not self.mine else "",
             "sort": "" if self.sort == "priority" else self.sort, "safety": self.safety,
             "since": self.since.isoformat() if self.since else "",
-            "until": self.until.isoformat() if self.until else "",
+            "until": self.until.isoformat() if self.until else "", "stage": self.stage,
         }  # fmt: skip
         return {k: v for k, v in values.items() if v}
 
@@ -73,6 +75,7 @@ class CaseRow:
     acknowledged: bool
     tags: tuple[str, ...]
     created_at: datetime
+    stage: str = "reported"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,7 @@ def _row(report: Report) -> CaseRow:
         report.id, report.reference or "", report.status, report.priority, report.sos, report.city,
         report.passport_status, report.safety, report.language, report.assigned_name,
         report.acknowledged_at is not None, tuple(report.tags or ()), report.created_at,
+        report.stage or "reported",
     )  # fmt: skip
 
 
@@ -127,6 +131,8 @@ def _filtered(session: AsyncSession, filters: CaseFilters, prefix: str) -> Selec
         query = query.where(Report.assigned_to == filters.taken_by)
     if filters.safety:
         query = query.where(Report.safety == filters.safety)
+    if filters.stage in set(Stage):
+        query = query.where(Report.stage == filters.stage)
     zone = ZoneInfo(filters.zone)
     if filters.since is not None:
         query = query.where(Report.created_at >= _day_start(filters.since, zone))

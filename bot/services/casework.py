@@ -8,10 +8,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -48,6 +49,7 @@ from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.overview import Overview, overview
 from bot.services.reports import same_person
 from bot.services.sos import sos_state
+from bot.services.stages import Moved, StageMove, check, move, moves, stage_counts
 from storage.models import CaseMessage, Citizen, OutboxMessage, Report, ReportEvent
 from storage.repositories import events_of
 
@@ -307,6 +309,53 @@ class Casework:
             done = await act(report_id, officer, value)
             changed += bool(done and done.changed)
         return changed
+
+    async def move_stage(
+        self, report_id: int, officer: Officer, stage: str, facts: Mapping[str, object]
+    ) -> Moved | None:
+        """The case moved on its way home (services.stages.move), its card edited; None when there is
+        no such case. StageProblem, with a sentence for the officer, when the facts will not do."""
+        async with self.sessions() as session, session.begin():
+            now = self.clock()
+            report = await session.get(Report, report_id)
+            if report is None:
+                return None
+            today = now.astimezone(self.catalogs["en"].zone).date()
+            moved = await move(session, report, stage, officer.id, facts, now, today)
+            if moved.changed:
+                await Alerts(session, self.alerts, now).changed(report)
+            wake = queued(session)
+        if wake:
+            self.wake()
+        return moved
+
+    async def move_many(
+        self, report_ids: list[int], officer: Officer, stage: str, facts: Mapping[str, object]
+    ) -> int:
+        """Many cases moved to one stage with the same facts (the console's bulk action), each a move
+        of its own with its event; how many moved (the others stood there already). StageProblem
+        before any moves when the facts will not do."""
+        check(stage, facts, self.clock().astimezone(self.catalogs["en"].zone).date())
+        moved = 0
+        for report_id in report_ids:
+            done = await self.move_stage(report_id, officer, stage, facts)
+            moved += bool(done and done.changed)
+        return moved
+
+    def check_stage(self, stage: str, facts: Mapping[str, object]) -> dict[str, Any]:
+        """The facts `stage` records, cleaned (StageProblem when they will not do), as a move would
+        check them today: for a confirmation page before many moves."""
+        return check(stage, facts, self.clock().astimezone(self.catalogs["en"].zone).date())
+
+    async def stage_moves(self, report_id: int) -> list[StageMove]:
+        """The case's moves on its way home, oldest first: who, when, from, to, the facts."""
+        async with self.sessions() as session:
+            return await moves(session, report_id)
+
+    async def board(self) -> dict[str, int]:
+        """How many cases stand at each stage (the console's board): one GROUP BY on the stage."""
+        async with self.sessions() as session:
+            return await stage_counts(session)
 
     async def _change(
         self, report_id: int, change: Callable[[Cases, Report], bool], acknowledging: Officer | None = None

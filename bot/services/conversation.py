@@ -102,7 +102,7 @@ class Conversations:
             handled = marked_seen(row.handled, inp.update_id)
             lang = pick_language(row.language, inp.language_code)
             state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
-            ctx = self._context(now, row.reference, row.status, overtaking, row.sos_since)
+            ctx = self._context(now, row.reference, row.status, overtaking, row.sos_since, row.stage)
             if handled is None:  # taken before (a retry, a restart): its answer may not have gone
                 if not row.data.get(UNSENT):
                     return Turn(None)
@@ -133,7 +133,13 @@ class Conversations:
         return Turn(outcome, wake, reference or "", wipe, saved)
 
     def _context(
-        self, now: datetime, reference: str | None, status: str | None, overtaking: bool, searching: bool
+        self,
+        now: datetime,
+        reference: str | None,
+        status: str | None,
+        overtaking: bool,
+        searching: bool,
+        stage: str | None = None,
     ) -> Context:
         return Context(
             today=now.astimezone(self.mission.zone).date(),
@@ -142,6 +148,7 @@ class Conversations:
             retention_days=self.mission.retention_days,
             reference=reference,
             status=status,
+            stage=stage,
             queued=overtaking,
             searching=searching,
         )

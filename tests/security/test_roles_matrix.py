@@ -45,6 +45,7 @@ WAIT = 10.0
 OFFICER_ARGS = {
     "case": "1", "open": "", "mine": "", "note": "1 checked", "tag": "1 wave-9", "export": "",
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
+    "stage": "1 verified ktp",
 }  # fmt: skip
 CITIZEN_COMMANDS = ("start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel")
 STAFF_COMMANDS = ("broadcast", "broadcasts")
