@@ -26,7 +26,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import SendMessage
@@ -631,19 +631,22 @@ class Flights:
             citizen = await citizen_by_user(session, user_id)
             if citizen is None:
                 return None
-            report_id = await session.scalar(
-                select(Report.id).where(Report.citizen_id == citizen.id, Report.flight_id.is_not(None))
+            mine = await session.execute(
+                select(Report.id, Report.language)
+                .where(Report.citizen_id == citizen.id, Report.flight_id.is_not(None))
                 .order_by(Report.id.desc()).limit(1)
             )  # fmt: skip
-            if report_id is None:
+            row = mine.first()
+            if row is None:
                 return None
+            report_id, report_language = row
             found = await check_in_code(
                 session, report_id, self.clock(), self.key, self.console_url, self.zone
             )
             if found is None:
                 return None
             url, flight = found
-            caption = check_in_caption(flight, self.catalogs[citizen.language or "id"])
+            caption = check_in_caption(flight, self.catalogs[citizen.language or report_language])
         return await asyncio.to_thread(qr_png, url), caption
 
     def _token(self, token: str) -> tuple[int, int, str] | None:
@@ -749,10 +752,3 @@ async def check_in_code(
         passenger.token_nonce = secrets.token_urlsafe(12)
     token = _sign(key, flight.id, report_id, passenger.token_nonce)
     return f"{console_url.rstrip('/')}/checkin/{token}", flight
-
-
-async def passengers_count(session: AsyncSession, flight_id: int) -> int:
-    return int(await session.scalar(
-        select(func.count()).select_from(FlightPassenger).where(
-            FlightPassenger.flight_id == flight_id, FlightPassenger.removed_at.is_(None))
-    ) or 0)  # fmt: skip
