@@ -60,7 +60,8 @@ async def login(request: web.Request) -> web.StreamResponse:
         return render(request, "login.html", status=403, token="", problem="refused")
     back = request.cookies.get(NEXT, "")
     response = web.HTTPSeeOther(_safe_next(back) if back.startswith(COME_BACK) else "/")
-    response.del_cookie(NEXT, path="/")
+    if back:
+        response.del_cookie(NEXT, path="/")
     secure = request.app[CONSOLE].secure
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="Strict", secure=secure, path="/")
     return response
