@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
-from bot.services.flights import FlightForm, Flights, check_in_code, checkin_key
+from bot.services.flights import Added, FlightForm, Flights, Refusal, check_in_code, checkin_key
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, Report, ReportEvent
@@ -159,3 +159,25 @@ async def test_removal_is_told_and_departure_lists_the_no_shows(world: World) ->
     )
     assert any("is cancelled; we will write to you again." in text for text in texts)
     assert "no_show" in kinds and "flight_added" in kinds and kinds.count("stage") == 2
+
+
+async def test_a_cancelled_flight_tells_everyone_and_the_code_shows_only_on_the_day(world: World) -> None:
+    flights, sessions, refs = world
+    flight_id, _ = await flights.create(replace(FORM, seats="3"), STAFF)
+    assert flight_id is not None
+    await flights.add(flight_id, [refs[8101], refs[8105]], STAFF)
+    flights.clock = lambda: datetime(2026, 12, 4, 10, 0, tzinfo=UTC)  # 17:00 the evening before: not yet
+    assert await flights.check_in_code(8101) is None
+    flights.clock = lambda: datetime(2026, 12, 4, 11, 0, tzinfo=UTC)  # 18:00: the code shows
+    assert await flights.check_in_code(8101) is not None
+    assert await flights.cancel(flight_id, STAFF)
+    assert await flights.check_in_code(8101) is None
+    assert (await flights.add(flight_id, [refs[8103]], STAFF)) == Added([], [
+        Refusal(refs[8103], "the flight has departed or is cancelled")])  # fmt: skip
+    async with sessions() as session:
+        stages = {ref: stage for ref, stage in await session.execute(select(Report.reference, Report.stage))}
+        told = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id.in_([8101, 8105])))
+        )
+    assert stages[refs[8101]] == stages[refs[8105]] == "cleared"
+    assert sum("is cancelled; we will write to you again." in r.payload["text"] for r in told) == 2
