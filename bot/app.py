@@ -29,6 +29,7 @@ from bot.flow.sos import is_sos
 from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler
 from bot.handlers.console_login import ConsoleLogin
+from bot.handlers.flight_answers import FlightAnswers
 from bot.handlers.officer import OfficerHandler
 from bot.handlers.officer_desk import OfficerDesk
 from bot.handlers.staff import StaffHandler
@@ -44,6 +45,7 @@ from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.casework import Casework
 from bot.services.console_access import ConsoleAccess, Role
 from bot.services.conversation import Conversations, Mission
+from bot.services.flights import Flights, checkin_key
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
 from bot.services.leader import BROADCASTS, OUTBOX, SENT_ELSEWHERE, Leadership
@@ -116,7 +118,16 @@ class Hotline:
         self.leader = Leadership(engine)  # which worker sends (one on PostgreSQL), and signals to it
         self.people = People(self.sessions)
         self.conversations = Conversations(self.sessions, self.catalogs, mission, clock, self.alert_settings)
-        self.citizens = CitizenHandler(self.conversations, self.people, self.catalogs, self.wake)
+        token = settings.bot_token.get_secret_value() if settings.bot_token else None
+        self.flights = Flights(
+            self.sessions, settings.reference_prefix, clock, self.catalogs, settings.mission_name,
+            settings.zone, self.wake, settings.console_base if settings.console_port else None,
+            checkin_key(token) if token else None,
+        )  # fmt: skip
+        self.flight_answers = FlightAnswers(self.flights, self.people, self.catalogs)
+        self.citizens = CitizenHandler(
+            self.conversations, self.people, self.catalogs, self.wake, self.flights
+        )
         roles = Roles(
             settings.officer_chat_id,
             settings.staff_ids,
@@ -147,7 +158,6 @@ class Hotline:
         self.roles = roles
         self._port: BotPort | None = None  # the runtime's, once the workers run: for membership checks
         self.console_live = False  # the web console is listening (it may be switched off, or its port taken)
-        token = settings.bot_token.get_secret_value() if settings.bot_token else None
         self.console_access = ConsoleAccess(
             self.sessions, clock, self._console_role, webapp_key=webapp_key(token) if token else None,
             on_role_lost=self._console_role_lost,
@@ -186,6 +196,8 @@ class Hotline:
     async def _route(self, inp: Incoming, port: BotPort, overtaking: bool) -> None:
         if self.answers.wants(inp):  # a citizen's answer to a broadcast, before their conversation
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.answers.handle(inp, port)))
+        elif self.flight_answers.wants(inp):  # a passenger's answer to their flight's notice
+            await self.locks.run(inp.chat_id, self._once(inp, lambda: self.flight_answers.handle(inp, port)))
         elif self.console_login.wants(inp):
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.console_login.handle(inp, port)))
         elif await self.staff.wants(inp):
@@ -244,6 +256,7 @@ class Hotline:
         secure = s.console_base.startswith("https://")
         pages = Console(
             access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
+            flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)

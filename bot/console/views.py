@@ -10,7 +10,18 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import web
 from multidict import MultiDict
 
-from bot.console.web import CONSOLE, COOKIE, SESSION_ID, day_of, language_of, person_of, render, table_filters
+from bot.console.web import (
+    COME_BACK,
+    CONSOLE,
+    COOKIE,
+    NEXT,
+    SESSION_ID,
+    day_of,
+    language_of,
+    person_of,
+    render,
+    table_filters,
+)
 from bot.core.case import Status
 from bot.core.stage import ENDINGS, WAY_HOME
 from bot.services.cards import way_home
@@ -38,7 +49,8 @@ def _safe_next(value: str) -> str:
 async def login_page(request: web.Request) -> web.Response:
     """The link from /console opens this page; its button logs in. A GET never spends the link
     (a chat app's link preview would), the POST does."""
-    return render(request, "login.html", token=request.query.get("token", "")[:128])
+    coming_back = request.cookies.get(NEXT, "").startswith(COME_BACK)
+    return render(request, "login.html", token=request.query.get("token", "")[:128], coming_back=coming_back)
 
 
 async def login(request: web.Request) -> web.StreamResponse:
@@ -49,7 +61,10 @@ async def login(request: web.Request) -> web.StreamResponse:
     session_id = await access.redeem(str(form.get("token", ""))[:128], language=lang)
     if session_id is None:
         return render(request, "login.html", status=403, token="", problem="refused")
-    response = web.HTTPSeeOther("/")
+    back = request.cookies.get(NEXT, "")
+    response = web.HTTPSeeOther(_safe_next(back) if back.startswith(COME_BACK) else "/")
+    if back:
+        response.del_cookie(NEXT, path="/")
     secure = request.app[CONSOLE].secure
     response.set_cookie(COOKIE, session_id, httponly=True, samesite="Strict", secure=secure, path="/")
     return response

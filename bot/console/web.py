@@ -23,9 +23,12 @@ from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.case_table import CaseFilters
 from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
+from bot.services.flights import Flights
 
 log = logging.getLogger(__name__)
 COOKIE = "hotline_console"
+NEXT = "hotline_next"  # where to go after the login (only a check-in page)
+COME_BACK = "/checkin/"
 MAX_FORM = 64 * 1024  # an answer to a citizen is at most 4,096 characters
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: {tiles}; "
@@ -61,6 +64,7 @@ class Console:
     access: ConsoleAccess
     casework: Casework
     broadcasting: Broadcasting
+    flights: Flights
     catalogs: Catalogs
     mission: str
     secure: bool  # served over https: the session cookie is Secure
@@ -137,6 +141,11 @@ async def sessions(request: web.Request, handler: Handler) -> web.StreamResponse
     session_id = request.cookies.get(COOKIE, "")
     person = await request.app[CONSOLE].access.person(session_id) if session_id else None
     if person is None:
+        if request.method == "GET" and request.path.startswith(COME_BACK):
+            # a passenger's check-in code opened before logging in: back to it after the login
+            back = web.HTTPSeeOther("/login")
+            back.set_cookie(NEXT, request.path, max_age=900, httponly=True, samesite="Lax", path="/")
+            raise back
         if request.method == "GET":
             raise web.HTTPSeeOther("/login")
         raise web.HTTPUnauthorized(text="Your session has ended: log in again.")

@@ -32,10 +32,11 @@ class Scope(StrEnum):
     CASE = "o"  # o:ack|take|det:<report id>     a case card's buttons (officers)
     STAFF = "bc"  # bc:…                         composing and following broadcasts (staff)
     ANSWER = "ba"  # ba:<broadcast id>:<option>  a citizen's answer to a broadcast
+    FLIGHT = "fl"  # fl:<flight id>:yes|no       a passenger's answer to their flight's notice
 
 
 # Scopes whose buttons the citizen's conversation takes (the others have handlers of their own)
-CITIZEN_SCOPES = frozenset(Scope) - {Scope.CASE, Scope.STAFF, Scope.ANSWER}
+CITIZEN_SCOPES = frozenset(Scope) - {Scope.CASE, Scope.STAFF, Scope.ANSWER, Scope.FLIGHT}
 
 
 def record_id(text: str) -> int | None:

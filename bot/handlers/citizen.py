@@ -6,13 +6,22 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from bot.core.actions import Action, AnswerCallback, DeleteMessages, EditMarkup, EditMessage, SendMessage
+from bot.core.actions import (
+    Action,
+    AnswerCallback,
+    DeleteMessages,
+    EditMarkup,
+    EditMessage,
+    SendMessage,
+    SendPhoto,
+)
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort, DeliveryError
 from bot.flow.commands import releases_held
 from bot.flow.model import Close, Notice, Outcome, Redraw, Reply
 from bot.i18n import N_, Catalogs
 from bot.services.conversation import Conversations
+from bot.services.flights import Flights
 from bot.services.people import People
 
 log = logging.getLogger(__name__)
@@ -26,11 +35,13 @@ class CitizenHandler:
         people: People,
         catalogs: Catalogs,
         wake: Callable[[], None] = lambda: None,
+        flights: Flights | None = None,
     ) -> None:
         self.conversations = conversations
         self.people = people
         self.catalogs = catalogs
         self.wake = wake
+        self.flights = flights
 
     async def handle(self, inp: Incoming, port: BotPort, overtaking: bool = False) -> None:
         """`overtaking`: an SOS handled before earlier messages of the chat that wait their turn (flood)."""
@@ -40,6 +51,8 @@ class CitizenHandler:
         if turn.wake:  # only for rows of its own: under a surge, a look per update would cost the sender
             self.wake()
         sent, question, failure = await self._send(turn.outcome, inp, port, turn.reference)
+        if failure is None and inp.kind is Kind.COMMAND and inp.command == "status":
+            sent += await self._check_in_code(inp, port)
         if turn.wipe is not None and failure is None:  # what was just sent (a keyboard off) goes too
             await delete_from_phone(port, inp.chat_id, sorted({*turn.wipe, *sent}))
             sent = []
@@ -53,6 +66,22 @@ class CitizenHandler:
             self.wake()
         if failure is not None:  # stored, not all seen: the next message gets the question asked again
             raise failure
+
+    async def _check_in_code(self, inp: Incoming, port: BotPort) -> list[int]:
+        """On the day of their flight, /status also shows the passenger's check-in code."""
+        if self.flights is None:
+            return []
+        try:
+            code = await self.flights.check_in_code(inp.user_id)
+            if code is None:
+                return []
+            png, caption = code
+            photo = SendPhoto(inp.chat_id, "check-in.png", png, caption, protect_content=True)
+            message_id = await patiently(port, photo)
+        except DeliveryError as exc:
+            log.warning("chat %s: the check-in code was not sent: %s", inp.chat_id, exc)
+            return []
+        return [message_id] if message_id is not None else []
 
     async def slow_notice(self, inp: Incoming, port: BotPort) -> None:
         """The one notice of a flood (services.flood): everything will be read, a little slower."""

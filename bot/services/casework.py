@@ -57,6 +57,20 @@ HISTORY_COLUMNS = ("reference", "who", "what", "detail", "when (UTC)")
 MAPPING_POLLS, MAPPING_POLL_SECONDS = 50, 0.1  # how long a reply waits for a card being recorded
 
 
+async def record_exported(
+    session: AsyncSession, cases: list[Report], viewer: int, fmt: str, now: datetime
+) -> None:
+    """An export shows personal values: each case's history records it (who, when, which format);
+    the flights' manifests too."""
+    actor, detail = f"officer:{viewer}", {"status": fmt}
+    if cases:
+        rows = [
+            {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
+            for c in cases
+        ]
+        await session.execute(insert(ReportEvent), rows)
+
+
 @dataclass(frozen=True, slots=True)
 class Officer:
     """Who acts: their Telegram user id, and the name shown on a case they take."""
@@ -245,14 +259,7 @@ class Casework:
         return len(cases), await asyncio.to_thread(to_csv, cases, zone)
 
     async def _exported(self, session: AsyncSession, cases: list[Report], viewer: Officer, fmt: str) -> None:
-        """An export shows personal values: each case's history records it (who, when, which format)."""
-        now, actor, detail = self.clock(), f"officer:{viewer.id}", {"status": fmt}
-        if cases:
-            rows = [
-                {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
-                for c in cases
-            ]
-            await session.execute(insert(ReportEvent), rows)
+        await record_exported(session, cases, viewer.id, fmt, self.clock())
 
     # -- changing ---------------------------------------------------------------------------------
 

@@ -53,9 +53,11 @@ STAFF_COMMANDS = ("broadcast", "broadcasts")
 OFFICER_BUTTONS = ("o:ack:1", "o:take:1", "o:det:1")
 STAFF_BUTTONS = ("bc:rep:1", "bc:csv:1", "bc:n", "bc:stop:1")
 ANSWER_BUTTONS = (f"{Scope.ANSWER.value}:1:yes",)
+FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged answer, refused for all
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
                    "hide:no", "pref:any", "dgr:no", "sos")  # fmt: skip
-PREFIXES = {d.split(":")[0] for d in (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *CITIZEN_BUTTONS)}
+BUTTONS = (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *FLIGHT_BUTTONS, *CITIZEN_BUTTONS)
+PREFIXES = {d.split(":")[0] for d in BUTTONS}
 
 DESK = {"officer", "staff", "supervisor"}  # may use the case commands (in private: staff, supervisors)
 STAFF_ROLES = {"staff", "supervisor"}
@@ -95,6 +97,8 @@ def expected_button(role: str, where: str, data: str) -> str:
         return "allowed" if role in STAFF_ROLES else "refused"
     if prefix == Scope.ANSWER:
         return "allowed" if role == "citizen" else "refused"  # only a recipient's answer counts
+    if prefix == Scope.FLIGHT:
+        return "refused"  # only a passenger's answer counts, and nobody is on a flight here
     return "own"  # a citizen's flow buttons act on the presser's own chat only (or are no longer active)
 
 
@@ -105,7 +109,7 @@ def matrix() -> list[Cell]:
         for where in places:
             for name in sorted({*OFFICER_ARGS, *CITIZEN_COMMANDS, *STAFF_COMMANDS}):
                 cells.append(Cell(role, where, "command", name, expected_command(role, where, name)))
-            for data in (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *CITIZEN_BUTTONS):
+            for data in BUTTONS:
                 if where == "group" and not data.startswith("o:"):
                     continue  # only cards carry buttons in the group
                 cells.append(Cell(role, where, "button", data, expected_button(role, where, data)))
