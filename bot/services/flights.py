@@ -34,6 +34,7 @@ from bot.core.callbacks import Callback, Scope
 from bot.core.contact import may_write_first
 from bot.core.stage import CAN_TRAVEL, Stage
 from bot.i18n import N_, Catalogs, Translator
+from bot.services import stages
 from bot.services.case_table import CaseFilters, matching_ids
 from bot.services.cases import reference_of
 from bot.services.casework import record_exported
@@ -170,17 +171,17 @@ class CheckIn:
     boarded_name: str = ""
 
 
-def _move_stage(
-    session: AsyncSession, report: Report, to: Stage, actor: str, now: datetime, **facts: Any
-) -> None:
-    """The case's stage moved and logged (who, when, the facts). TODO merge: the shared mover of
-    services.stages replaces this."""
-    before = report.stage
-    report.stage, report.stage_at = to.value, now
-    if facts:
-        report.journey = {**(report.journey or {}), **facts}
-    session.add(ReportEvent(report_id=report.id, actor=actor, kind="stage", at=now,
-                            detail={"from": before, "to": to.value, **facts}))  # fmt: skip
+async def _move_stage(session: AsyncSession, report: Report, to: Stage, actor: str, now: datetime) -> None:
+    """The case's stage moved through the one mover (services.stages): on or off this flight. Back
+    to cleared, the clearance it had is kept (its fine and exit permit)."""
+    journey = report.journey or {}
+    facts: dict[str, object] = {}
+    if to in (Stage.ON_FLIGHT, Stage.DEPARTED):
+        facts[stages.FLIGHT] = report.flight_id
+    elif to == Stage.CLEARED:
+        fine, permit = journey.get(stages.FINE) or "none", journey.get(stages.EXIT_PERMIT)
+        facts = {stages.FINE: fine, stages.EXIT_PERMIT: permit}
+    await stages.move(session, report, to, actor, facts, now)
 
 
 def _stamp(value: datetime | None) -> str:
@@ -443,7 +444,7 @@ class Flights:
                 passenger.answer = passenger.answered_at = passenger.boarded_at = passenger.boarded_by = None
                 passenger.token_nonce = secrets.token_urlsafe(12)
                 report.flight_id = flight_id
-                _move_stage(session, report, Stage.ON_FLIGHT, actor, now, flight_id=flight_id)
+                await _move_stage(session, report, Stage.ON_FLIGHT, actor, now)
                 _log(session, report.id, actor, "flight_added", now, flight=flight_name(flight))
                 await self._tell(session, flight, report, passenger, now)
                 added.append(reference)
@@ -501,7 +502,7 @@ class Flights:
         if report.flight_id == flight.id:
             report.flight_id = None
             if report.stage == Stage.ON_FLIGHT:
-                _move_stage(session, report, Stage.CLEARED, actor, now)
+                await _move_stage(session, report, Stage.CLEARED, actor, now)
         _log(session, report.id, actor, kind, now, flight=flight_name(flight))
         key = f"flight-off:{flight.id}:{report.id}:{_stamp(passenger.added_at)}"
         await self._say(session, report, now, key, lambda t: removed_text(flight, t, self.mission))
@@ -531,11 +532,11 @@ class Flights:
             for passenger, report in await self._on_board(session, flight_id):
                 passenger.token_nonce = None
                 if passenger.boarded_at is not None:
-                    _move_stage(session, report, Stage.DEPARTED, actor, now, departed_at=now.isoformat())
+                    await _move_stage(session, report, Stage.DEPARTED, actor, now)
                 else:
                     report.flight_id = None
                     if report.stage == Stage.ON_FLIGHT:
-                        _move_stage(session, report, Stage.CLEARED, actor, now)
+                        await _move_stage(session, report, Stage.CLEARED, actor, now)
                     _log(session, report.id, actor, "no_show", now, flight=flight_name(flight))
             flight.status, flight.departed_at, flight.updated_at = DEPARTED, now, now
         return True

@@ -28,6 +28,7 @@ IDENTITY = "identity"  # how the identity was checked: one of IDENTITY_WAYS
 DOCUMENT = "document"  # "splp" (an SPLP issued) or "passport" (the passport recovered)
 DOCUMENT_NUMBER = "document_number"  # the SPLP's number (with "splp")
 DOCUMENT_DATE = "document_date"  # the SPLP's day of issue, ISO (with "splp")
+ON_OR_AFTER_FLIGHT = (Stage.ON_FLIGHT, Stage.DEPARTED, Stage.ARRIVED)
 FINE = "fine"  # the overstay fine: one of FINES
 EXIT_PERMIT = "exit_permit"  # the exit permit's number, when there is one
 FLIGHT = "flight"  # the flight's id (flights.id), on_flight and departed
@@ -224,6 +225,8 @@ async def move(
         raise StageProblem(N_("There is no flight {flight}."), flight=clean[FLIGHT])
     journey = dict(report.journey or {})
     merged = {k: v for k, v in {**journey, **clean}.items() if v is not None}
+    if to not in ON_OR_AFTER_FLIGHT:  # back before a flight (taken off one): it is on none
+        merged.pop(FLIGHT, None)
     before = report.stage or Stage.REPORTED
     if to == before and merged == journey:
         return Moved(report.id, report.reference or "", False, before, report.status)
@@ -231,6 +234,8 @@ async def move(
     report.journey = merged  # a new dict: the encrypted column is written again
     if FLIGHT in clean:
         report.flight_id = clean[FLIGHT]
+    elif to not in ON_OR_AFTER_FLIGHT:
+        report.flight_id = None
     detail: dict[str, Any] = {
         "from": before,
         "to": to,
