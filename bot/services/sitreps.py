@@ -60,6 +60,10 @@ class Sitreps:
         """The mission's date now."""
         return self.clock().astimezone(self.zone).date()
 
+    def due_day(self) -> date:
+        """The day a report is about when none is named: yesterday, the last full day."""
+        return self.today() - timedelta(days=1)
+
     async def figures(self, day: date) -> Figures:
         async with self.sessions() as session:
             return await figures(session, day, self.clock(), self.zone)
