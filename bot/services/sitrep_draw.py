@@ -5,6 +5,7 @@ made from the figures alone (services.sitrep): counts, never a name."""
 from __future__ import annotations
 
 import io
+import logging
 from functools import cache
 
 from babel.dates import format_date
@@ -76,6 +77,7 @@ def chart_png(f: Figures, t: Translator) -> bytes:
 
 def pdf(f: Figures, t: Translator, mission: str = "", chart: bytes | None = None) -> bytes:
     """An A4 page or two: the title and the day, the figures, the chart, what waits on whom."""
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # fpdf2's font subsetting talks at INFO
     doc = FPDF(format="A4")
     doc.set_title(title(f, t))
     doc.set_creator(mission or "hotline")
