@@ -6,6 +6,7 @@ BABEL := $(VENV)/bin/pybabel
 PYTEST_FLAGS ?= -n 4
 
 .PHONY: demo run test test-pg check lint typecheck install extract update-catalogs compile bench bench-console \
+	bench-sitrep \
 	wheel-check lock
 
 $(VENV)/.installed: pyproject.toml
@@ -54,11 +55,17 @@ bench: install compile
 	$(PY) -m bench.core
 	$(PY) -m bench.surge
 	$(PY) -m bench.console
+	$(PY) -m bench.sitrep
 
 # The web console with 30,000 cases (seeded once into var/bench-console, then reused): SQLite, and
 # PostgreSQL too when HOTLINE_BENCH_DATABASE_URL names a server (a database bench_console on it)
 bench-console: install compile
 	$(PY) -m bench.console
+
+# The daily situation report with 30,000 cases (figures, chart, PDF; goal: under 2 s): SQLite, and
+# PostgreSQL too when HOTLINE_BENCH_DATABASE_URL names a server
+bench-sitrep: install compile
+	$(PY) -m bench.sitrep
 
 # The wheel as an operator installs it: built, installed alone into a clean environment (no test
 # tools, no repository beside it), started against the emulator, answering /start in both languages.

@@ -9,6 +9,9 @@ on the cases of the raids, and personal values (name, birth date, NIK, passport 
 encrypted under the database's data key, with the keyed hashes the console's search looks them up
 by. Officers have worked the older cases: acknowledged, taken, moved on, tagged, noted, answered,
 each change an event of the case's history. A few citizens reported twice (the same NIK and phone).
+Cases stand at a stage of the way home that fits their status (bot.core.stage); flights home have
+departed every few days with the cases that departed or arrived on board, and a few are planned in
+the coming days with the cases "on a flight" as passengers (told; most answered that they come).
 
 The rows are written in batches with multi-row inserts, not one report at a time through the
 services: the values and hashes are the same (the same column types encrypt them, the keyring makes
@@ -44,7 +47,7 @@ from storage.crypto import Keyring
 from storage.db import make_engine, make_sessionmaker
 from storage.encrypted import keyring_of
 from storage.migrate import upgrade
-from storage.models import LOOKUPS, Citizen, Report, ReportEvent, SosAlert
+from storage.models import LOOKUPS, Citizen, Flight, FlightPassenger, Report, ReportEvent, SosAlert
 
 BATCH = 2000
 SPAN_DAYS = 120  # the surge so far
@@ -97,6 +100,17 @@ STATUS_STEPS: dict[str, tuple[str, ...]] = {
     "closed": ("closed",), "referred": ("referred",),
 }  # fmt: skip
 EXTRA_TAGS = ("minor", "pregnant", "trafficking", "needs-lawyer", "shelter", "iom")
+# the stage of the way home a case of each status stands at (weights)
+STAGES: dict[str, dict[str, int]] = {
+    "new": {"reported": 1}, "acknowledged": {"reported": 1},
+    "in_progress": {"reported": 50, "identity_verified": 50},
+    "awaiting_documents": {"identity_verified": 40, "document_ready": 60},
+    "scheduled": {"cleared": 45, "on_flight": 55},
+    "repatriated": {"departed": 15, "arrived": 85},
+    "closed": {"closed": 70, "staying": 30}, "referred": {"referred": 1},
+}  # fmt: skip
+PLANNED_FLIGHTS = 4  # in the next days
+DEPARTED_EVERY = 4  # days between flights home so far
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +150,50 @@ class Maker:
         self.niks: set[str] = set()
         self.waves = sorted(rng.uniform(3, SPAN_DAYS - 2) for _ in range(WAVES))[::-1]  # ages, wave-1 oldest
         self.waiting_sos = 0
+        self.passengers: list[dict[str, Any]] = []  # the batch's seats on flights, taken by seed()
+        self.flights = self._flights()
+        self.planned = [f["id"] for f in self.flights if f["status"] == "planned"]
+        self.departed = [f for f in self.flights if f["status"] == "departed"]
+
+    def _flights(self) -> list[dict[str, Any]]:
+        """The flights home: one every DEPARTED_EVERY days so far (departed), a few in the next days."""
+        rows = []
+        ages = [-(n + 1) * 1.5 for n in range(PLANNED_FLIGHTS)]
+        ages += [float(d) for d in range(DEPARTED_EVERY, SPAN_DAYS, DEPARTED_EVERY)]
+        for age in ages:
+            departs = self.now - timedelta(days=age)
+            planned = age < 0
+            rows.append({
+                "id": self._id("flights"), "kind": "flight" if self.rng.random() < 0.8 else "convoy",
+                "departs_at": departs, "carrier": self.rng.choice(("GA", "QZ", "ID")),
+                "number": str(self.rng.randint(100, 999)), "origin": "Phnom Penh", "destination": "Jakarta",
+                "seats": 180, "status": "planned" if planned else "departed", "created_by": OFFICERS[0][0],
+                "departed_at": None if planned else departs,
+                "created_at": self.now - timedelta(days=max(age, 0) + 5), "updated_at": self.now,
+            })  # fmt: skip
+        return rows
+
+    def _passenger(self, report: dict[str, Any], stage: str, created: datetime) -> dict[str, Any] | None:
+        """A case on a planned flight (told; most answered) or one that flew on a departed flight."""
+        rng = self.rng
+        if stage == "on_flight" and self.planned:
+            flight = rng.choice(self.planned)
+            report["flight_id"] = flight
+            told = min(self.now, created + timedelta(days=1))
+            answered = rng.random() < 0.8
+            return {"flight_id": flight, "report_id": report["id"], "added_by": OFFICERS[0][0],
+                    "added_at": told, "told_at": told, "answer": "coming" if answered else None,
+                    "answered_at": told if answered else None, "boarded_at": None}  # fmt: skip
+        if stage in ("departed", "arrived"):
+            after = [f for f in self.departed if f["departs_at"] > created] or self.departed[:1]
+            if not after:
+                return None
+            flight = after[-1]
+            report["flight_id"] = flight["id"]
+            return {"flight_id": flight["id"], "report_id": report["id"], "added_by": OFFICERS[0][0],
+                    "added_at": created, "told_at": created, "answer": "coming", "answered_at": created,
+                    "boarded_at": flight["departs_at"]}  # fmt: skip
+        return None
 
     def _id(self, table: str) -> int:
         found = self.next[table]
@@ -238,7 +296,8 @@ class Maker:
     def case(
         self,
     ) -> tuple[dict[str, Any] | None, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-        """One case: its citizen (None: one seeded before), its report, its SOS alerts, its events."""
+        """One case: its citizen (None: one seeded before), its report, its SOS alerts, its events
+        (and its seat on a flight, if any, in `self.passengers`)."""
         rng = self.rng
         age, wave = self._age()
         created = self.now - age
@@ -259,7 +318,11 @@ class Maker:
             "full_name": None, "birth_date": None, "nik": None, "home_province": None, "phone": None,
             "passport_number": None, "family_contact": None, "companions": None, "notes": None,
             "created_at": created, "updated_at": created,
+            "stage": pick(rng, STAGES[status]), "stage_at": None, "flight_id": None,
         }  # fmt: skip
+        if report["stage"] != "reported":
+            report["stage_at"] = min(self.now, created + age * 0.6)
+        passenger = self._passenger(report, report["stage"], created)
         self._where(report)
         if not short:  # the full form: who they are
             report.update(
@@ -341,6 +404,8 @@ class Maker:
         for e in events:
             e["id"] = self._id("report_events")
         report["updated_at"] = events[-1]["at"] if events else created
+        if passenger is not None:
+            self.passengers.append(passenger)
         return citizen, report, alerts, events
 
 
@@ -353,7 +418,7 @@ def add_hashes(report: dict[str, Any], keyring: Keyring) -> None:
 
 async def _first_ids(session: AsyncSession) -> dict[str, int]:
     tables = {"citizens": Citizen.id, "reports": Report.id, "report_events": ReportEvent.id,
-              "sos_alerts": SosAlert.id}  # fmt: skip
+              "sos_alerts": SosAlert.id, "flights": Flight.id}  # fmt: skip
     return {
         name: int(await session.scalar(select(func.max(column))) or 0) + 1 for name, column in tables.items()
     }
@@ -385,6 +450,8 @@ async def seed(
     async with sessions() as session:
         first = await _first_ids(session)
     maker = Maker(prefix, now or datetime.now(UTC), random.Random(seed), first)
+    async with sessions() as session, session.begin():
+        await session.execute(insert(Flight), maker.flights)
     citizens = events = 0
     for start in range(0, cases, batch):
         rows = [maker.case() for _ in range(min(batch, cases - start))]
@@ -402,10 +469,13 @@ async def seed(
                 await session.execute(insert(SosAlert), alerts)
             if trail:
                 await session.execute(insert(ReportEvent), trail)
+            if maker.passengers:
+                await session.execute(insert(FlightPassenger), maker.passengers)
+                maker.passengers = []
         citizens, events = citizens + len(new_citizens), events + len(trail)
         progress(start + len(rows), cases)
     async with sessions() as session, session.begin():
-        await _follow_sequences(session, ["citizens", "reports", "report_events", "sos_alerts"])
+        await _follow_sequences(session, ["citizens", "reports", "report_events", "sos_alerts", "flights"])
     return Seeded(cases, citizens, events, maker.waiting_sos, time.perf_counter() - started)
 
 

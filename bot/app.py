@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -55,6 +55,7 @@ from bot.services.phone import remember_sent_row
 from bot.services.retention import keep_erasing
 from bot.services.roles import Roles
 from bot.services.seen import first_time
+from bot.services.sitreps import Posting, Sitreps
 from bot.services.webapp_auth import webapp_key
 from storage.db import make_engine, make_sessionmaker
 from storage.locks import ChatHolds
@@ -164,6 +165,10 @@ class Hotline:
         )  # fmt: skip
         console_url = settings.console_base if settings.console_port else None
         self.console_login = ConsoleLogin(self.console_access, self.people, self.catalogs, console_url)
+        self.sitreps = Sitreps(self.sessions, clock, self.catalogs, settings.zone, settings.mission_name)
+        self.posting = Posting(
+            settings.sitrep_at, settings.officer_chat_id, settings.supervisor_ids, settings.officer_language
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings, clock: Callable[[], datetime] = utc_now) -> Hotline:
@@ -258,6 +263,7 @@ class Hotline:
             access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
+            sitreps=self.sitreps,
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None
@@ -278,7 +284,8 @@ class Hotline:
             await self.console_login.drop_menu_button(user_id, self._port)
 
     async def _lead(self, port: BotPort, stop: asyncio.Event) -> None:
-        """The outbox sender, the SOS watch and the broadcast worker, until `stop` is set."""
+        """The outbox sender, the SOS watch, the broadcast worker, retention and the daily report,
+        until `stop` is set."""
         s = self.settings
         composer = AlertComposer(self.alert_settings, self.catalogs)
         broadcast = BroadcastComposer(
@@ -308,6 +315,8 @@ class Hotline:
         )
         watches = [asyncio.create_task(self._watch(stop)), asyncio.create_task(self.broadcasts.run(stop))]
         watches.append(asyncio.create_task(retention))
+        daily = self.sitreps.keep_posting(SharedRatePort(port, self.sent_elsewhere), self.posting, stop)
+        watches.append(asyncio.create_task(daily))
         try:
             await self.sender.run(stop)
         finally:
@@ -335,6 +344,13 @@ class Hotline:
         if queued:
             self.wake()
         return queued
+
+    async def sitrep_once(self) -> date | None:
+        """One look of the daily report's clock at the clock's time (the bot looks every 30 s, once
+        its workers run): the day whose report it posted, or None."""
+        if self._port is None:
+            raise RuntimeError("the workers are not running: no way to Telegram yet")
+        return await self.sitreps.post_once(SharedRatePort(self._port, self.sent_elsewhere), self.posting)
 
     async def close(self) -> None:
         await self.inbox.close()

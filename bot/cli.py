@@ -1,4 +1,4 @@
-"""The `hotline` command: run, demo, emulator, db upgrade, export, keys, erase-expired."""
+"""The `hotline` command: run, demo, emulator, db upgrade, export, sitrep, keys, erase-expired."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import guard_settings
@@ -51,6 +52,25 @@ def parser() -> argparse.ArgumentParser:
     exp.add_argument(
         "--find", metavar="VALUE", help="only cases with this NIK, passport number or phone number"
     )
+    rep = sub.add_parser(
+        "sitrep",
+        help="the daily situation report: print it, or write it as a PDF",
+        description="The daily situation report of a day (the mission's time zone): new reports and SOS "
+        "that day, flights, and the totals at each stage and what waits on whom as they stand now. "
+        "Figures only, never a name.",
+    )
+    rep.add_argument(
+        "--date", metavar="YYYY-MM-DD", help="the day reported on (default: yesterday, the last full day)"
+    )
+    rep.add_argument(
+        "--out",
+        metavar="FILE.pdf",
+        help="write the report as a PDF to this new file (default: print the text)",
+    )
+    rep.add_argument("--language", choices=("id", "en"), help="default: HOTLINE_OFFICER_LANGUAGE")
+    rep.add_argument(
+        "--force", action="store_true", help="replace FILE.pdf if it exists (never through a link)"
+    )
     keys = sub.add_parser("keys", help="the data key that encrypts personal data at rest")
     keys_sub = keys.add_subparsers(dest="keys_command", metavar="KEYS_COMMAND")
     keys_sub.add_parser("new", help="print a fresh key (for HOTLINE_DATA_KEY)")
@@ -85,6 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return export_cases(
                 load_settings(), args.fmt, args.status, args.tag, args.out, args.find, force=args.force
             )
+        if args.command == "sitrep":
+            return sitrep(load_settings(), args.date, args.out, args.language, force=args.force)
         if args.command == "keys" and args.keys_command == "new":
             from storage.crypto import new_key
 
@@ -206,6 +228,68 @@ async def render_cases(
         await engine.dispose()
     content, _, _ = export(cases, fmt, settings.zone)
     return content, len(cases)
+
+
+def sitrep(
+    settings: Settings, day: str | None, out: str | None, language: str | None, force: bool = False
+) -> int:
+    """`hotline sitrep`: the report's text on standard output, or its PDF in a new private file."""
+    from datetime import date
+    from pathlib import Path
+
+    from bot.private_files import NotWritten, exists, write_private
+
+    try:
+        chosen = date.fromisoformat(day) if day is not None else None
+    except ValueError:
+        print(f"--date {day} is not a day: give it as YYYY-MM-DD, such as 2026-01-25.", file=sys.stderr)
+        return 2
+    if out is not None:
+        target = Path(out)
+        if not force and (target.exists() or target.is_symlink()):
+            print(exists(out), file=sys.stderr)
+            return 2
+        if not target.parent.is_dir():
+            print(f"Cannot write {out}: the folder {target.parent} does not exist.", file=sys.stderr)
+            return 2
+    lang = language or settings.officer_language
+    content, day_made = asyncio.run(render_sitrep(settings, chosen, lang, pdf=out is not None))
+    if out is None:
+        print(content.decode())
+        return 0
+    try:
+        write_private(Path(out), content, force)
+    except NotWritten as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Cannot write {out}: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    print(f"Wrote the daily report of {day_made.isoformat()} to {out}.", file=sys.stderr)
+    return 0
+
+
+async def render_sitrep(settings: Settings, day: date | None, lang: str, pdf: bool) -> tuple[bytes, date]:
+    from bot.core.clock import utc_now
+    from bot.i18n import Catalogs
+    from bot.keys import keyring_for
+    from bot.services.sitreps import Sitreps
+    from storage.db import make_engine, make_sessionmaker
+    from storage.migrate import ensure_schema
+
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    engine = make_engine(settings.database_url, keyring_for(settings))
+    try:
+        await ensure_schema(engine, settings.sqlite_path is not None)
+        sitreps = Sitreps(
+            make_sessionmaker(engine), utc_now, Catalogs(settings.zone), settings.zone, settings.mission_name
+        )
+        chosen = day or sitreps.due_day()
+        figures = await sitreps.figures(chosen)
+    finally:
+        await engine.dispose()
+    content = sitreps.pdf(figures, lang) if pdf else sitreps.text(figures, lang).encode()
+    return content, chosen
 
 
 def stop_event() -> asyncio.Event:

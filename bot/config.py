@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -92,6 +93,7 @@ class Settings(BaseSettings):
     console_port: int = Field(default=8090, ge=0, le=65535)  # the web console; 0: none
     console_url: str | None = None  # how staff reach it (behind nginx: https://…); else host and port
     map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # the console's map; "": none
+    sitrep_time: str = "07:00"  # the daily situation report, mission time (HH:MM); "": none
 
     @property
     def console_base(self) -> str:
@@ -126,6 +128,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError("is not a known time zone, such as Asia/Phnom_Penh") from exc
         return value
+
+    @field_validator("sitrep_time")
+    @classmethod
+    def _sitrep_time(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("must be a time of day as HH:MM, such as 07:00 (empty: no daily report)")
+        return value
+
+    @property
+    def sitrep_at(self) -> time | None:
+        """When the daily situation report is posted (the mission's time); None: never."""
+        return time.fromisoformat(self.sitrep_time) if self.sitrep_time else None
 
     @field_validator("bot_token")
     @classmethod

@@ -14,6 +14,9 @@ NO_DATABASE = "no_database"
 # No web console unless a test asks for one: hundreds of hotlines started side by side would all
 # listen on its one port (subprocesses inherit this too)
 os.environ.setdefault("HOTLINE_CONSOLE_PORT", "0")
+# No daily situation report unless a test asks for one (tests/sitrep): it would post a picture to
+# the officer group of every hotline started after 07:00, among the messages a test counts
+os.environ.setdefault("HOTLINE_SITREP_TIME", "")
 
 
 def pytest_configure(config: pytest.Config) -> None:
