@@ -108,7 +108,8 @@ def welcome_text(ctx: Context, t: Translator) -> str:
         t(
             N_(
                 "I will ask a few short questions: where you are, where your passport is, whether you are "
-                "safe, and how we can reach you. It takes about 3 minutes. You may skip most questions."
+                "safe, how we can reach you, and about your way home. It takes about 4 minutes. You may "
+                "skip most questions."
             )
         ),
         t(

@@ -9,7 +9,7 @@ from bot.i18n import LANGUAGES, N_, Catalogs
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start or continue your report")),
     ("status", N_("What is happening with your case")),
-    ("update", N_("Tell us a new location or how you are")),
+    ("update", N_("Tell us a new location, how you are, or about going home")),
     ("sos", N_("If you are in danger now")),
     ("language", N_("Bahasa Indonesia or English")),
     ("delete", N_("Delete your data")),
