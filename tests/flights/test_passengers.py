@@ -167,6 +167,10 @@ async def test_passengers_are_told_answer_and_board_with_their_code(
     await expect(page.get_by_text("Boarded at")).to_be_visible()
     await page.goto(url)
     await expect(page.get_by_text(re.compile(r"Already boarded at .* by Budi"))).to_be_visible()
+    await page.set_viewport_size({"width": 1100, "height": 800})
+    await page.goto(f"{base}{where}")  # officers see the flight: who answered, who boarded
+    await expect(page.locator("#passengers")).to_contain_text("PNH-000001")
+    await snapshot(page, tmp_path, "flight")
     await context.close()
 
     # departed: Budi did not board, he is listed
