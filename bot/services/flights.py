@@ -533,10 +533,11 @@ class Flights:
                 passenger.token_nonce = None
                 if passenger.boarded_at is not None:
                     await _move_stage(session, report, Stage.DEPARTED, actor, now)
-                else:
+                elif report.flight_id == flight.id:  # not on another flight since
                     report.flight_id = None
                     if report.stage == Stage.ON_FLIGHT:
                         await _move_stage(session, report, Stage.CLEARED, actor, now)
+                if passenger.boarded_at is None:
                     _log(session, report.id, actor, "no_show", now, flight=flight_name(flight))
             flight.status, flight.departed_at, flight.updated_at = DEPARTED, now, now
         return True
