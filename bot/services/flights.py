@@ -551,6 +551,8 @@ class Flights:
         facts = f"{_stamp(flight.departs_at)}|{_stamp(flight.meet_at)}|{flight.meet_place}|{flight.bring}"
         version = hashlib.sha256(facts.encode()).hexdigest()[:12]
         key = f"flight:{flight.id}:{report.id}:{_stamp(passenger.added_at)}:{version}"
+        if changed:  # a change back to facts told before is told again (the key must differ)
+            key += f":{_stamp(flight.updated_at)}"
         told = await self._say(
             session,
             report,
