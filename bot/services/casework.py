@@ -49,7 +49,7 @@ from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.overview import Overview, overview
 from bot.services.reports import same_person
 from bot.services.sos import sos_state
-from bot.services.stages import Moved, StageMove, check, move, moves, stage_counts
+from bot.services.stages import Moved, StageMove, StageProblem, check, move, moves, stage_counts
 from storage.models import CaseMessage, Citizen, OutboxMessage, Report, ReportEvent
 from storage.repositories import events_of
 
@@ -345,7 +345,10 @@ class Casework:
         check(stage, facts, self.clock().astimezone(self.catalogs["en"].zone).date())
         moved = 0
         for report_id in report_ids:
-            done = await self.move_stage(report_id, officer, stage, facts)
+            try:
+                done = await self.move_stage(report_id, officer, stage, facts)
+            except StageProblem:  # this case cannot (a passenger of a planned flight): the others move
+                continue
             moved += bool(done and done.changed)
         return moved
 

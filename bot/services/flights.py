@@ -533,10 +533,11 @@ class Flights:
                 passenger.token_nonce = None
                 if passenger.boarded_at is not None:
                     await _move_stage(session, report, Stage.DEPARTED, actor, now)
-                else:
+                elif report.flight_id == flight.id:  # not on another flight since
                     report.flight_id = None
                     if report.stage == Stage.ON_FLIGHT:
                         await _move_stage(session, report, Stage.CLEARED, actor, now)
+                if passenger.boarded_at is None:
                     _log(session, report.id, actor, "no_show", now, flight=flight_name(flight))
             flight.status, flight.departed_at, flight.updated_at = DEPARTED, now, now
         return True
@@ -550,6 +551,8 @@ class Flights:
         facts = f"{_stamp(flight.departs_at)}|{_stamp(flight.meet_at)}|{flight.meet_place}|{flight.bring}"
         version = hashlib.sha256(facts.encode()).hexdigest()[:12]
         key = f"flight:{flight.id}:{report.id}:{_stamp(passenger.added_at)}:{version}"
+        if changed:  # a change back to facts told before is told again (the key must differ)
+            key += f":{_stamp(flight.updated_at)}"
         told = await self._say(
             session,
             report,

@@ -14,11 +14,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.flow.model import Step
+from bot.services import stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
 from storage.encrypted import session_keyring
-from storage.models import CaseMessage, Citizen, Conversation, OutboxMessage, Report, ReportEvent
+from storage.models import (
+    CaseMessage,
+    Citizen,
+    Conversation,
+    Flight,
+    FlightPassenger,
+    OutboxMessage,
+    Report,
+    ReportEvent,
+)
 from storage.repositories import reports_of
 
 PERSONAL = (
@@ -134,8 +144,29 @@ class Reports:
         drafts = await self.session.scalars(select(Conversation).where(Conversation.report_id == report.id))
         for draft in drafts:
             draft.step, draft.data, draft.report_id = Step.NEW, {}, None
+        await self.off_planned_flights(report, actor)
         await self.take_back(report)
         self.log(report, actor, kind)
+
+    async def off_planned_flights(self, report: Report, actor: str) -> None:
+        """An erased case travels on no planned flight: off its passenger lists and manifests, its
+        check-in code spent, its stage back to cleared (nothing is told: the citizen asked to forget)."""
+        rows = await self.session.execute(
+            select(FlightPassenger, Flight)
+            .join(Flight, Flight.id == FlightPassenger.flight_id)
+            .where(FlightPassenger.report_id == report.id, FlightPassenger.removed_at.is_(None),
+                   Flight.status == "planned")
+        )  # fmt: skip
+        for seat, flight in rows:
+            seat.removed_at, seat.token_nonce = self.now, None
+            self.log(report, actor, "flight_removed", flight=flight.id)
+            if report.flight_id == flight.id:
+                report.flight_id = None
+                if report.stage == stages.Stage.ON_FLIGHT:
+                    journey = report.journey or {}
+                    facts = {stages.FINE: journey.get(stages.FINE) or "none",
+                             stages.EXIT_PERMIT: journey.get(stages.EXIT_PERMIT)}  # fmt: skip
+                    await stages.move(self.session, report, stages.Stage.CLEARED, actor, facts, self.now)
 
     async def take_back(self, report: Report) -> None:
         """What the bot posted quoting the citizen (details, their messages, SOS messages, pins) is

@@ -294,7 +294,7 @@ def caption(f: Figures, t: Translator, mission: str = "") -> str:
     lines = [head, scope(f, t)]
     lines.append(t("New reports: {reports} · SOS: {sos}", reports=n(f.new_reports), sos=n(f.new_sos)))
     lines.append(t("Open cases: {open}", open=n(f.open_cases)))
-    departed = sum(one.passengers for one in f.departed)
+    departed = sum(one.boarded for one in f.departed)  # who left, not the no-shows still listed
     lines.append(t("Departed: {people} on {flights} flights", people=n(departed), flights=n(len(f.departed))))
     lines += [f"{words}: {n(count)}" for words, count in waiting_lines(f, t) if count]
     out = "\n".join(lines)

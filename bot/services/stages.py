@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.case import OPEN_STATUSES, Status
 from bot.core.stage import ENDINGS, WAY_HOME, Stage
 from bot.i18n import N_, Translator
-from storage.models import Flight, Report, ReportEvent
+from storage.models import Flight, FlightPassenger, Report, ReportEvent
 
 # The journey's keys (Report.journey, encrypted JSON): the facts of the stages, as the exports read them
 IDENTITY = "identity"  # how the identity was checked: one of IDENTITY_WAYS
@@ -221,8 +221,13 @@ async def move(
     if to in (Stage.ON_FLIGHT, Stage.DEPARTED) and not facts.get(FLIGHT):  # the flight it is on already
         facts = {**facts, FLIGHT: report.flight_id or (report.journey or {}).get(FLIGHT)}
     clean = check(to, facts, today or now.date())
-    if FLIGHT in clean and await session.get(Flight, clean[FLIGHT]) is None:
-        raise StageProblem(N_("There is no flight {flight}."), flight=clean[FLIGHT])
+    if FLIGHT in clean:
+        named = await session.get(Flight, clean[FLIGHT])
+        if named is None:
+            raise StageProblem(N_("There is no flight {flight}."), flight=clean[FLIGHT])
+        if to == Stage.ON_FLIGHT and named.status != "planned" and named.id != report.flight_id:
+            raise StageProblem(N_("Flight {flight} has departed or is cancelled."), flight=named.id)
+    await _not_a_passenger_elsewhere(session, report, to, clean.get(FLIGHT))
     journey = dict(report.journey or {})
     merged = {k: v for k, v in {**journey, **clean}.items() if v is not None}
     if to not in ON_OR_AFTER_FLIGHT:  # back before a flight (taken off one): it is on none
@@ -250,6 +255,22 @@ async def move(
             report.acknowledged_by, report.acknowledged_at = actor, now
     session.add(ReportEvent(report_id=report.id, actor=who, kind="stage", detail=detail, at=now))
     return Moved(report.id, report.reference or "", True, to, report.status, detail["facts"])
+
+
+async def _not_a_passenger_elsewhere(session: AsyncSession, report: Report, to: str, flight: object) -> None:
+    """A passenger of a planned flight leaves it only through flights (removed, told, the seat freed,
+    the check-in code spent): a move off it here would leave its seat, manifest line and code behind."""
+    if report.flight_id is None or (to in ON_OR_AFTER_FLIGHT and flight == report.flight_id):
+        return
+    seat = await session.get(FlightPassenger, (report.flight_id, report.id))
+    if seat is None or seat.removed_at is not None:
+        return
+    current = await session.get(Flight, report.flight_id)
+    if current is not None and current.status == "planned":
+        raise StageProblem(
+            N_("{reference} is a passenger of flight {flight}: take it off on the flight's page first."),
+            reference=report.reference or report.id, flight=current.id,
+        )  # fmt: skip
 
 
 async def stage_counts(session: AsyncSession) -> dict[str, int]:
