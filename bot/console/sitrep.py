@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.console.web import CONSOLE, day_of, person_of, render
 from bot.core.stage import ENDINGS, WAY_HOME
+from bot.i18n import N_
 from bot.services.sitrep import STAGE_LABELS, flight_line, scope, waiting_lines
 from bot.services.sitreps import Sitreps
 
@@ -46,8 +47,8 @@ async def page(request: web.Request) -> web.Response:
     t = request.app[CONSOLE].catalogs[person_of(request).language]
     stages = [(str(s), STAGE_LABELS[s], figures.stages.get(s, 0)) for s in (*WAY_HOME, *ENDINGS)]
     waiting = [(words, n, LINKS[i]) for i, (words, n) in enumerate(waiting_lines(figures, t))]
-    flights = [t("Departed: {flight}", flight=flight_line(one, t, True)) for one in figures.departed]
-    flights += [t("Planned: {flight}", flight=flight_line(one, t, False)) for one in figures.planned]
+    flights = [t(N_("Departed: {flight}"), flight=flight_line(one, t, True)) for one in figures.departed]
+    flights += [t(N_("Planned: {flight}"), flight=flight_line(one, t, False)) for one in figures.planned]
     return render(request, "sitrep.html", f=figures, day=day.isoformat(), today=sitreps.today().isoformat(),
                   scope=scope(figures, t), stages=stages, waiting=waiting, flights=flights)  # fmt: skip
 

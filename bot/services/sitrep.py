@@ -224,28 +224,30 @@ async def _flight_rows(
 
 
 def title(f: Figures, t: Translator) -> str:
-    return t("Daily report: {day}", day=t.date(f.day))
+    return t(N_("Daily report: {day}"), day=t.date(f.day))
 
 
 def scope(f: Figures, t: Translator) -> str:
     """What the report covers: the full day or the day so far, and when the totals were counted."""
     if f.complete:
         return t(
-            "New: the full day of {day}. Totals: as of {now}.", day=t.date(f.day), now=t.datetime(f.made_at)
+            N_("New: the full day of {day}. Totals: as of {now}."),
+            day=t.date(f.day),
+            now=t.datetime(f.made_at),
         )
-    return t("New: the day so far. Totals: as of {now}.", now=t.datetime(f.made_at))
+    return t(N_("New: the day so far. Totals: as of {now}."), now=t.datetime(f.made_at))
 
 
 def flight_line(flight: FlightFigures, t: Translator, departed: bool) -> str:
-    what = flight.number or (t("Convoy") if flight.kind == "convoy" else t("Flight"))
-    where = t("{what} to {place}", what=what, place=flight.destination) if flight.destination else what
+    what = flight.number or (t(N_("Convoy")) if flight.kind == "convoy" else t(N_("Flight")))
+    where = t(N_("{what} to {place}"), what=what, place=flight.destination) if flight.destination else what
     if departed:
         return t(
-            "{flight}, {passengers} passengers, {boarded} boarded",
+            N_("{flight}, {passengers} passengers, {boarded} boarded"),
             flight=where, passengers=t.number(flight.passengers), boarded=t.number(flight.boarded),
         )  # fmt: skip
     return t(
-        "{when} {flight}, {passengers} passengers, {coming} coming",
+        N_("{when} {flight}, {passengers} passengers, {coming} coming"),
         when=t.datetime(flight.departs_at), flight=where, passengers=t.number(flight.passengers),
         coming=t.number(flight.coming),
     )  # fmt: skip
@@ -255,12 +257,12 @@ def waiting_lines(f: Figures, t: Translator) -> list[tuple[str, int]]:
     """What waits on whom: (words, count), in the order someone should act on them."""
     w = f.waiting
     return [
-        (t("SOS not acknowledged"), w.sos),
-        (t("New reports not acknowledged"), w.new_reports),
-        (t("Waiting on the embassy for a travel document"), w.embassy),
-        (t("Waiting on immigration (document ready)"), w.immigration),
-        (t("Cleared, on no flight yet"), w.no_flight),
-        (t("Passengers who did not answer their flight's notice"), w.no_answer),
+        (t(N_("SOS not acknowledged")), w.sos),
+        (t(N_("New reports not acknowledged")), w.new_reports),
+        (t(N_("Waiting on the embassy for a travel document")), w.embassy),
+        (t(N_("Waiting on immigration (document ready)")), w.immigration),
+        (t(N_("Cleared, on no flight yet")), w.no_flight),
+        (t(N_("Passengers who did not answer their flight's notice")), w.no_answer),
     ]
 
 
@@ -269,20 +271,20 @@ def text(f: Figures, t: Translator, mission: str = "") -> str:
     n = t.number
     head = f"📋 {title(f, t)}" + (f" · {mission}" if mission else "")
     lines = [head, scope(f, t), ""]
-    lines.append(t("New reports: {reports} · SOS: {sos}", reports=n(f.new_reports), sos=n(f.new_sos)))
+    lines.append(t(N_("New reports: {reports} · SOS: {sos}"), reports=n(f.new_reports), sos=n(f.new_sos)))
     priorities = " · ".join(f"{p} {n(c)}" for p, c in f.open_by_priority.items())
-    lines.append(t("Open cases: {open} ({priorities})", open=n(f.open_cases), priorities=priorities))
-    lines += ["", t("The way home")]
+    lines.append(t(N_("Open cases: {open} ({priorities})"), open=n(f.open_cases), priorities=priorities))
+    lines += ["", t(N_("The way home"))]
     lines += [f"{t(STAGE_LABELS[s])}: {n(f.stages.get(s, 0))}" for s in WAY_HOME]
     lines.append(" · ".join(f"{t(STAGE_LABELS[s])} {n(f.stages.get(s, 0))}" for s in ENDINGS))
-    lines += ["", t("Flights")]
+    lines += ["", t(N_("Flights"))]
     if not f.departed and not f.planned:
-        lines.append(t("None departed that day, none planned for the week after."))
-    lines += [t("Departed: {flight}", flight=flight_line(one, t, True)) for one in f.departed]
-    lines += [t("Planned: {flight}", flight=flight_line(one, t, False)) for one in f.planned[:8]]
+        lines.append(t(N_("None departed that day, none planned for the week after.")))
+    lines += [t(N_("Departed: {flight}"), flight=flight_line(one, t, True)) for one in f.departed]
+    lines += [t(N_("Planned: {flight}"), flight=flight_line(one, t, False)) for one in f.planned[:8]]
     if len(f.planned) > 8:
-        lines.append(t("… and {more} more planned", more=n(len(f.planned) - 8)))
-    lines += ["", t("Waiting")]
+        lines.append(t(N_("… and {more} more planned"), more=n(len(f.planned) - 8)))
+    lines += ["", t(N_("Waiting"))]
     lines += [f"{words}: {n(count)}" for words, count in waiting_lines(f, t)]
     return "\n".join(lines)[:MESSAGE_LIMIT]
 
@@ -292,10 +294,11 @@ def caption(f: Figures, t: Translator, mission: str = "") -> str:
     n = t.number
     head = f"📋 {title(f, t)}" + (f" · {mission}" if mission else "")
     lines = [head, scope(f, t)]
-    lines.append(t("New reports: {reports} · SOS: {sos}", reports=n(f.new_reports), sos=n(f.new_sos)))
-    lines.append(t("Open cases: {open}", open=n(f.open_cases)))
+    lines.append(t(N_("New reports: {reports} · SOS: {sos}"), reports=n(f.new_reports), sos=n(f.new_sos)))
+    lines.append(t(N_("Open cases: {open}"), open=n(f.open_cases)))
     departed = sum(one.boarded for one in f.departed)  # who left, not the no-shows still listed
-    lines.append(t("Departed: {people} on {flights} flights", people=n(departed), flights=n(len(f.departed))))
+    flights = n(len(f.departed))
+    lines.append(t(N_("Departed: {people} on {flights} flights"), people=n(departed), flights=flights))
     lines += [f"{words}: {n(count)}" for words, count in waiting_lines(f, t) if count]
     out = "\n".join(lines)
     return out if utf16_length(out) <= CAPTION_LIMIT else out[: CAPTION_LIMIT // 2]

@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from bot.assets import BOLD, REGULAR
 from bot.core.stage import ENDINGS, WAY_HOME
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.services.sitrep import STAGE_LABELS, Figures, flight_line, scope, title, waiting_lines
 
 WIDTH, HEIGHT = 1200, 900
@@ -40,7 +40,7 @@ def chart_png(f: Figures, t: Translator) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.text((40, 30), title(f, t), font=_font(34, True), fill=INK)
     # -- new reports per day
-    draw.text((40, 90), t("New reports per day"), font=_font(28, True), fill=INK)
+    draw.text((40, 90), t(N_("New reports per day")), font=_font(28, True), fill=INK)
     top, bottom, left, right = 150, 390, 40, WIDTH - 40
     days = f.per_day or ((f.day, f.new_reports),)
     most = max((n for _, n in days), default=0) or 1
@@ -58,7 +58,7 @@ def chart_png(f: Figures, t: Translator) -> bytes:
             _centred(draw, centre, bottom + 56, format_date(day, "MMM", locale=t.lang), 18, SOFT)
     # -- the way home as a funnel
     draw.line((40, 470, WIDTH - 40, 470), fill=LINE, width=2)
-    draw.text((40, 490), t("The way home"), font=_font(28, True), fill=INK)
+    draw.text((40, 490), t(N_("The way home")), font=_font(28, True), fill=INK)
     counts = [f.stages.get(stage, 0) for stage in WAY_HOME]
     widest = max(counts, default=0) or 1
     row, y, middle, span = 44, 545, 760, 720
@@ -104,27 +104,27 @@ def pdf(f: Figures, t: Translator, mission: str = "", chart: bytes | None = None
     heading(title(f, t) + (f" · {mission}" if mission else ""), 16)
     line(scope(f, t))
     doc.ln(2)
-    heading(t("New that day"))
-    line(t("New reports"), n(f.new_reports))
+    heading(t(N_("New that day")))
+    line(t(N_("New reports")), n(f.new_reports))
     line("SOS", n(f.new_sos))
     for priority, count in f.open_by_priority.items():
-        line(t("Open cases, {priority}", priority=priority), n(count))
+        line(t(N_("Open cases, {priority}"), priority=priority), n(count))
     doc.ln(2)
     doc.image(io.BytesIO(chart if chart is not None else chart_png(f, t)), w=width)
     doc.ln(2)
-    heading(t("The way home"))
+    heading(t(N_("The way home")))
     for stage in (*WAY_HOME, *ENDINGS):
         line(t(STAGE_LABELS[stage]), n(f.stages.get(stage, 0)))
     doc.ln(2)
-    heading(t("Flights"))
+    heading(t(N_("Flights")))
     if not f.departed and not f.planned:
-        line(t("None departed that day, none planned for the week after."))
+        line(t(N_("None departed that day, none planned for the week after.")))
     for one in f.departed:
-        line(t("Departed: {flight}", flight=flight_line(one, t, True)))
+        line(t(N_("Departed: {flight}"), flight=flight_line(one, t, True)))
     for one in f.planned:
-        line(t("Planned: {flight}", flight=flight_line(one, t, False)))
+        line(t(N_("Planned: {flight}"), flight=flight_line(one, t, False)))
     doc.ln(2)
-    heading(t("Waiting"))
+    heading(t(N_("Waiting")))
     for words, count in waiting_lines(f, t):
         line(words, n(count))
     return bytes(doc.output())
