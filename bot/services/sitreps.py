@@ -34,6 +34,7 @@ from storage.models import Sitrep
 log = logging.getLogger(__name__)
 EVERY = timedelta(seconds=30)  # how often the bot looks at the clock
 TRIES = 3  # a send Telegram could not take (not a refusal) is tried again this many times
+RETRY = timedelta(minutes=10)  # a claim that reached no chat this long ago is taken again
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +89,22 @@ class Sitreps:
         return local.date() - timedelta(days=1) if local.time().replace(tzinfo=None) >= at else None
 
     async def claim(self, day: date) -> bool:
-        """Take the day's report for this worker: True once, for one worker, ever."""
+        """Take the day's report for this worker: True for one worker at a time. A claim that
+        posted nothing for RETRY (Telegram down, the worker killed while sending) may be taken
+        again, so a report is late rather than lost; one that reached a chat never is."""
+        now = self.clock()
         async with self.sessions() as session:
-            if await session.get(Sitrep, day) is not None:
+            made = await session.get(Sitrep, day)
+        if made is not None:
+            if made.posted_at is not None or made.made_at > now - RETRY:
                 return False
+            async with self.sessions() as session, session.begin():
+                stale = (Sitrep.day == day) & Sitrep.posted_at.is_(None) & (Sitrep.made_at <= now - RETRY)
+                taken = await session.execute(update(Sitrep).where(stale).values(made_at=now))
+            return bool(getattr(taken, "rowcount", 0))  # 0: another worker took it a moment before
         try:
             async with self.sessions() as session, session.begin():
-                session.add(Sitrep(day=day, made_at=self.clock()))
+                session.add(Sitrep(day=day, made_at=now))
         except IntegrityError:
             return False  # another worker, a moment before
         return True
@@ -117,6 +127,9 @@ class Sitreps:
         for chat_id in chats:
             if await _send(port, chat_id, chart, f, short, whole):
                 reached += 1
+        if chats and not reached:  # nobody got it: the claim stays open and is taken again later
+            log.warning("sitrep: the report of %s reached no chat; it is tried again in %s", day, RETRY)
+            return None
         async with self.sessions() as session, session.begin():
             await session.execute(update(Sitrep).where(Sitrep.day == day).values(posted_at=self.clock()))
         log.info("sitrep: the report of %s posted to %d of %d chats", day, reached, len(chats))

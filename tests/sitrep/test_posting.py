@@ -124,3 +124,35 @@ async def test_two_workers_looking_at_once_make_one_report(tmp_path: Path) -> No
         assert workers[0].due(time(8, 0)) is None  # 07:30 there: not yet
     finally:
         await engine.dispose()
+
+
+async def test_a_report_telegram_did_not_take_is_posted_later(
+    emu: Emulator, tmp_path: Path, framework: str
+) -> None:
+    """Telegram refuses everything at 07:00: no report is marked posted; ten minutes later the bot
+    takes the day again and the report arrives, once."""
+    clock = Clock(emu)
+    morning(clock, 6, 50)
+    settings = {"sitrep_time": "07:00"}
+    async with officer_desk(
+        emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF, clock, **settings
+    ) as r:
+        await workers(r)
+        morning(clock, 7, 1, days=0)
+        emu.inject_fault("sendPhoto", count=10, code=400, description="Bad Request: chat not found")
+        assert await r.hotline.sitrep_once() is None
+        await r.settled()
+        assert photos(emu, GROUP) == []
+        day = clock().astimezone(ZONE).date() - timedelta(days=1)
+        assert await r.hotline.sitreps.posted(day) is None
+        emu.clear_faults()
+
+        clock.advance(5 * 60)  # too soon: the claim may still be sending
+        assert await r.hotline.sitrep_once() is None
+        clock.advance(6 * 60)
+        assert await r.hotline.sitrep_once() == day
+        await emu.wait_for(lambda: len(photos(emu, GROUP)) == 1, timeout=15)
+        assert await r.hotline.sitreps.posted(day) is not None
+        assert await r.hotline.sitrep_once() is None
+        await r.settled()
+        assert len(photos(emu, GROUP)) == 1
