@@ -172,16 +172,12 @@ class CheckIn:
 
 
 async def _move_stage(session: AsyncSession, report: Report, to: Stage, actor: str, now: datetime) -> None:
-    """The case's stage moved through the one mover (services.stages): on or off this flight. Back
-    to cleared, the clearance it had is kept (its fine and exit permit)."""
-    journey = report.journey or {}
-    facts: dict[str, object] = {}
-    if to in (Stage.ON_FLIGHT, Stage.DEPARTED):
-        facts[stages.FLIGHT] = report.flight_id
-    elif to == Stage.CLEARED:
-        fine, permit = journey.get(stages.FINE) or "none", journey.get(stages.EXIT_PERMIT)
-        facts = {stages.FINE: fine, stages.EXIT_PERMIT: permit}
-    await stages.move(session, report, to, actor, facts, now)
+    """The case's stage moved through the one mover (services.stages): on this flight, departed
+    with it, or off it (cleared again, with the clearance it had)."""
+    if to == Stage.CLEARED:
+        await stages.back_to_cleared(session, report, actor, now)
+    else:
+        await stages.move(session, report, to, actor, {stages.FLIGHT: report.flight_id}, now)
 
 
 def _stamp(value: datetime | None) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.case import Priority
 from bot.core.contact import ContactPref
+from bot.core.stage import Stage
 from bot.flow.model import Step
 from bot.services import stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
@@ -162,11 +163,8 @@ class Reports:
             self.log(report, actor, "flight_removed", flight=flight.id)
             if report.flight_id == flight.id:
                 report.flight_id = None
-                if report.stage == stages.Stage.ON_FLIGHT:
-                    journey = report.journey or {}
-                    facts = {stages.FINE: journey.get(stages.FINE) or "none",
-                             stages.EXIT_PERMIT: journey.get(stages.EXIT_PERMIT)}  # fmt: skip
-                    await stages.move(self.session, report, stages.Stage.CLEARED, actor, facts, self.now)
+                if report.stage == Stage.ON_FLIGHT:
+                    await stages.back_to_cleared(self.session, report, actor, self.now)
 
     async def take_back(self, report: Report) -> None:
         """What the bot posted quoting the citizen (details, their messages, SOS messages, pins) is

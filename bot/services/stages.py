@@ -273,6 +273,14 @@ async def _not_a_passenger_elsewhere(session: AsyncSession, report: Report, to: 
         )  # fmt: skip
 
 
+async def back_to_cleared(session: AsyncSession, report: Report, actor: int | str, now: datetime) -> Moved:
+    """Off a flight (taken off, the flight cancelled, a no-show, erased): cleared again, with the
+    clearance it had (its fine and exit permit)."""
+    journey = report.journey or {}
+    facts = {FINE: journey.get(FINE) or "none", EXIT_PERMIT: journey.get(EXIT_PERMIT)}
+    return await move(session, report, Stage.CLEARED, actor, facts, now)
+
+
 async def stage_counts(session: AsyncSession) -> dict[str, int]:
     """How many cases stand at each stage, every stage named (0 when none): one GROUP BY on the
     indexed stage column. Cases only (a report has a reference once it is one)."""
