@@ -146,6 +146,14 @@ class Reports:
         for draft in drafts:
             draft.step, draft.data, draft.report_id = Step.NEW, {}, None
         await self.off_planned_flights(report, actor)
+        # the way home keeps its stages, not the numbers and words that could name the person
+        report.journey = stages.without_personal(report.journey)
+        for event in await self.session.scalars(
+            select(ReportEvent).where(ReportEvent.report_id == report.id, ReportEvent.kind == "stage")
+        ):
+            facts = event.detail.get("facts")
+            if isinstance(facts, dict) and stages.without_personal(facts) != facts:
+                event.detail = {**event.detail, "facts": stages.without_personal(facts), "erased": True}
         await self.take_back(report)
         self.log(report, actor, kind)
 

@@ -273,6 +273,15 @@ async def _not_a_passenger_elsewhere(session: AsyncSession, report: Report, to: 
         )  # fmt: skip
 
 
+PERSONAL_FACTS = (DOCUMENT_NUMBER, EXIT_PERMIT, REASON)  # erased with the citizen's data
+
+
+def without_personal(facts: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The facts without the numbers and words that could name the person (an erasure keeps the
+    stages: what happened, not who)."""
+    return {k: v for k, v in (facts or {}).items() if k not in PERSONAL_FACTS}
+
+
 async def back_to_cleared(session: AsyncSession, report: Report, actor: int | str, now: datetime) -> Moved:
     """Off a flight (taken off, the flight cancelled, a no-show, erased): cleared again, with the
     clearance it had (its fine and exit permit)."""

@@ -219,6 +219,11 @@ async def test_delete_erases_every_place_and_the_officers_see_that_it_happened(d
     await emu.wait_for_bot_message(GROUP, contains="Paspor saya ditahan mandor", timeout=10)
     await emu.reply_to(emu.user(OFFICER, first_name="Budi"), GROUP, card.message_id, "Kami datang besok")
     await emu.wait_for_bot_message(phone.chat_id, contains="Kami datang besok", timeout=10)
+    today = datetime.now(UTC).astimezone(desk.settings.zone).date().isoformat()
+    await emu.send_command(
+        emu.user(OFFICER, first_name="Budi"), "stage", f"1 splp B7654321 {today}", chat_id=GROUP
+    )
+    await emu.wait_for_bot_message(GROUP, contains="SPLP issued B7654321", timeout=10)
 
     await phone.command("delete", None)
     await phone.tap("del:yes", "Your data has been deleted. Send /start if you need help again.")
@@ -228,6 +233,7 @@ async def test_delete_erases_every_place_and_the_officers_see_that_it_happened(d
 
     await emu.wait_for(lambda: "🗑" in card_text(), timeout=10)
     assert "Siti Aminah" not in card_text() and "Melati" not in card_text()
+    assert "B7654321" not in card_text()
     async with desk.hotline.sessions() as session:
         report = (await session.scalars(select(Report))).one()
         assert report.erased_at is not None and report.full_name is None and report.latitude is None
@@ -239,8 +245,12 @@ async def test_delete_erases_every_place_and_the_officers_see_that_it_happened(d
         assert not any("text" in p or "Kami datang" in str(p) for p in payloads)
         draft = await session.get(Conversation, phone.chat_id)
         assert draft is not None and draft.data == {}
+        # the way home keeps its stage, not the SPLP's number
+        assert report.stage == "document_ready" and "B7654321" not in str(report.journey)
+        assert not any("B7654321" in str(e.detail) for e in trail)
 
     after = max(e.message_id for e in emu.bot_messages(GROUP))
     await emu.send_command(emu.user(OFFICER, first_name="Budi"), "case", "PNH-000001", chat_id=GROUP)
     history = await emu.wait_for_bot_message(GROUP, contains="erased_by_citizen", timeout=10, after=after)
     assert "Paspor saya" not in (history.text or "") and "Kami datang" not in (history.text or "")
+    assert "B7654321" not in (history.text or "")
