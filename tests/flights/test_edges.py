@@ -1,4 +1,5 @@
-"""Review findings on flights and stages (branch wt-review): each test states the rule it expects."""
+"""Flights and stages at their edges: a stage move off a flight, an erased passenger, a change told
+again, two flights, the daily report's departed count. Each test states the rule it expects."""
 
 from __future__ import annotations
 
@@ -109,8 +110,8 @@ async def test_a_change_back_to_the_first_time_is_told_again(world: World) -> No
     _, _, told = await flights.edit(flight_id, replace(FORM, seats="3"), STAFF)
     assert told == 1
     async with sessions() as session:
-        texts = [r.payload["text"] for r in await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.chat_id == 8101).order_by(OutboxMessage.id))]  # fmt: skip
+        query = select(OutboxMessage).where(OutboxMessage.chat_id == 8101).order_by(OutboxMessage.id)
+        texts = [r.payload["text"] for r in await session.scalars(query)]
     assert len(texts) == 3 and "07:30" in texts[-1]
 
 
