@@ -19,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -725,7 +726,8 @@ class Flights:
         mime, write = MANIFESTS[fmt]
         content = await asyncio.to_thread(write, flight, reports, t)
         day = flight.departs_at.astimezone(self.zone)
-        name = f"manifest-{(flight.number or flight.kind).replace(' ', '')}-{day:%Y%m%d}.{fmt}"
+        label = re.sub(r"[^A-Za-z0-9-]", "", flight.number or flight.kind) or flight.kind  # a safe file name
+        name = f"manifest-{label}-{day:%Y%m%d}.{fmt}"
         return content, name, mime
 
 
