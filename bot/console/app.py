@@ -24,6 +24,7 @@ from bot.flow.steps import CITIES, PASSPORT, SAFETY
 from bot.i18n import N_
 from bot.services.cards import LANGUAGE_NAMES, STATUSES
 from bot.services.case_table import SORTS
+from bot.services.casework import BY_FLIGHTS_ONLY
 from bot.services.stages import BULK_STAGES, COLUMNS, FINE_LABELS, IDENTITY_LABELS, STAGES
 
 HERE = Path(__file__).parent
@@ -56,6 +57,7 @@ def make_app(console: Console) -> web.Application:
         SORT_CHOICES=[(sort, SORT_LABELS[sort]) for sort in SORTS],
         stage_labels=STAGES,
         STAGE_CHOICES=[(stage, STAGES[stage]) for stage in COLUMNS],
+        MOVE_STAGE_CHOICES=[(stage, STAGES[stage]) for stage in COLUMNS if stage not in BY_FLIGHTS_ONLY],
         BULK_STAGE_CHOICES=[(stage, STAGES[stage]) for stage in BULK_STAGES],
         IDENTITY_CHOICES=list(IDENTITY_LABELS.items()),
         FINE_CHOICES=list(FINE_LABELS.items()),

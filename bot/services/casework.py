@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import SendMessage
 from bot.core.contact import ContactPref, may_write_first
+from bot.core.stage import Stage
 from bot.i18n import N_, Catalogs, Translator
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.cards import MESSAGE_LIMIT, card_text, details_text, trail_text
@@ -106,6 +107,9 @@ class Relayed:
 
 
 TAKERS_KEPT = timedelta(minutes=1)
+
+
+BY_FLIGHTS_ONLY = (Stage.ON_FLIGHT, Stage.DEPARTED)  # not by /stage or the stage form
 
 
 class Casework:
@@ -327,6 +331,10 @@ class Casework:
             report = await session.get(Report, report_id)
             if report is None:
                 return None
+            if stage in BY_FLIGHTS_ONLY:  # a seat, its notice and its check-in come with the flight
+                raise StageProblem(
+                    N_("A case goes on a flight, and departs with it, from the flight's page in the console.")
+                )
             today = now.astimezone(self.catalogs["en"].zone).date()
             moved = await move(session, report, stage, officer.id, facts, now, today)
             if moved.changed:
@@ -342,6 +350,10 @@ class Casework:
         """Many cases moved to one stage with the same facts (the console's bulk action), each a move
         of its own with its event; how many moved (the others stood there already). StageProblem
         before any moves when the facts will not do."""
+        if stage in BY_FLIGHTS_ONLY:
+            raise StageProblem(
+                N_("A case goes on a flight, and departs with it, from the flight's page in the console.")
+            )
         check(stage, facts, self.clock().astimezone(self.catalogs["en"].zone).date())
         moved = 0
         for report_id in report_ids:
