@@ -45,11 +45,14 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
     if name in ("help", "start"):
         await say(inp, port, help_text(t))
     elif name == "export":
-        count, content = await desk.casework.export_csv(t.zone, officer_of(inp))
+        # a spreadsheet: a CSV opened by a double-click loses NIK digits and phones' + and leading 0
+        exported = await desk.casework.export_all("xlsx", t.zone, officer_of(inp))
+        with exported.file as file:
+            content = file.read()
         stamp = desk.clock().astimezone(t.zone).strftime("%Y%m%d-%H%M")
-        caption = t(N_("{n} cases"), n=count)
+        caption = t(N_("{n} cases"), n=exported.written.rows)  # the rows the file holds
         await port.perform(
-            SendDocument(inp.chat_id, f"cases-{stamp}.csv", content, caption=caption, protect_content=True)
+            SendDocument(inp.chat_id, f"cases-{stamp}.xlsx", content, caption=caption, protect_content=True)
         )
     elif name in ("open", "mine"):
         priority = ref.upper() if ref.upper() in MARKERS else None

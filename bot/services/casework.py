@@ -8,13 +8,15 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Callable
+import tempfile
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import IO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import SendMessage
@@ -35,14 +37,14 @@ from bot.services.case_table import (
     list_cases,
     list_events,
     located,
-    matching,
     matching_ids,
+    matching_query,
     takers,
     thread,
     today,
 )
 from bot.services.cases import Cases, link_message
-from bot.services.exports import export, load_cases, to_csv
+from bot.services.exports import Case, Written, case_query, stream_cases, write_export
 from bot.services.exports.tabular import inert
 from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.overview import Overview, overview
@@ -61,6 +63,23 @@ class Officer:
 
     id: int
     name: str = ""
+
+
+@dataclass(slots=True)
+class Exported:
+    """An export: what was written (`written.rows` cases, or the map's features, and
+    `written.unplaced` left off the map) and the file, at its start, for the caller to send and close."""
+
+    written: Written
+    file: IO[bytes]
+
+
+async def _no_cases() -> AsyncIterator[list[Case]]:
+    return
+    yield
+
+
+EVENTS_AT_ONCE = 1000  # "exported" events inserted by one statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,34 +242,43 @@ class Casework:
         self._takers = (now, found)
         return found
 
-    async def export(
-        self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo
-    ) -> tuple[int, bytes, str, str]:
-        """Exactly the cases the filters keep, in one of EXPORT_FORMATS: (count, content, extension,
-        MIME type)."""
-        async with self.sessions() as session, session.begin():
-            cases = await matching(session, filters, self.prefix)
-            await self._exported(session, cases, viewer, fmt)
-        # thousands of rows: written beside the event loop, so that citizens' updates go on
-        content, extension, mime = await asyncio.to_thread(export, cases, fmt, zone)
-        return len(cases), content, extension, mime
+    async def export(self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo) -> Exported:
+        """Exactly the cases the filters keep, in one of EXPORT_FORMATS, streamed into a temporary
+        file (no name on disk) a batch at a time; each case's history records the export."""
+        async with self.sessions() as session:
+            query = matching_query(session, filters, self.prefix)
+            return await self._export(session, query, fmt, viewer, zone)
 
-    async def export_csv(self, zone: ZoneInfo, viewer: Officer) -> tuple[int, bytes]:
-        """Every case as CSV (the count, the file): the officers' /export."""
-        async with self.sessions() as session, session.begin():
-            cases = await load_cases(session)
-            await self._exported(session, cases, viewer, "csv")
-        return len(cases), await asyncio.to_thread(to_csv, cases, zone)
+    async def export_all(self, fmt: str, zone: ZoneInfo, viewer: Officer) -> Exported:
+        """Every case (the officers' /export: a spreadsheet)."""
+        async with self.sessions() as session:
+            return await self._export(session, await case_query(session), fmt, viewer, zone)
 
-    async def _exported(self, session: AsyncSession, cases: list[Report], viewer: Officer, fmt: str) -> None:
+    async def _export(
+        self, session: AsyncSession, query: Select[Report] | None, fmt: str, viewer: Officer, zone: ZoneInfo
+    ) -> Exported:
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller sends it, then closes it)
+        try:
+            batches = stream_cases(session, query) if query is not None else _no_cases()
+            written = await write_export(batches, fmt, zone, out)
+            await session.rollback()  # the read ends before the history is written
+            await self._exported(written.ids, viewer, fmt)
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        return Exported(written, out)
+
+    async def _exported(self, ids: list[int], viewer: Officer, fmt: str) -> None:
         """An export shows personal values: each case's history records it (who, when, which format)."""
         now, actor, detail = self.clock(), f"officer:{viewer.id}", {"status": fmt}
-        if cases:
-            rows = [
-                {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
-                for c in cases
-            ]
-            await session.execute(insert(ReportEvent), rows)
+        async with self.sessions() as session, session.begin():
+            for start in range(0, len(ids), EVENTS_AT_ONCE):
+                rows = [
+                    {"report_id": i, "actor": actor, "kind": "exported", "detail": detail, "at": now}
+                    for i in ids[start : start + EVENTS_AT_ONCE]
+                ]
+                await session.execute(insert(ReportEvent), rows)
 
     # -- changing ---------------------------------------------------------------------------------
 
