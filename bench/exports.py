@@ -5,8 +5,8 @@
 
 The database is seeded with `bench.seed` (reused when it holds the cases already), then each format
 is exported in a process of its own, twice: once timed, with the process's peak resident memory
-(ru_maxrss, the interpreter and its imports included, and the same before the export started), and
-once under tracemalloc for the peak of Python's own allocations. The file goes to an unnamed
+(VmHWM: the interpreter and its imports included; and its resident memory when the export started),
+and once under tracemalloc for the peak of Python's own allocations. The file goes to an unnamed
 temporary file, as the chat's /export and the console's export write it.
 
 --whole reads every case at once and builds the file in memory (`load_cases` and `export`): the
@@ -54,15 +54,25 @@ class Figure:
     size_mb: float
 
 
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+def _memory_mb(field: str) -> float:
+    """This process's resident memory now (VmRSS) or at its peak (VmHWM), from Linux's
+    /proc/self/status. (ru_maxrss would not do: Linux keeps it across exec, so a process started by a
+    big one reports the parent's peak.) Elsewhere: ru_maxrss, for both."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def export_once(url: str, key_file: Path, fmt: str, whole: bool, traced: bool) -> dict[str, Any]:
     """One export of every case into an unnamed temporary file; what it took."""
     keyring = Keyring(read_key_file(key_file), f"the key file {key_file}")
     engine = make_engine(url, keyring)
-    before = _rss_mb()
+    before = _memory_mb("VmRSS")
     if traced:
         tracemalloc.start()
     started = time.perf_counter()
@@ -91,7 +101,7 @@ async def export_once(url: str, key_file: Path, fmt: str, whole: bool, traced: b
         "rows": rows,
         "seconds": seconds,
         "rss_before_mb": before,
-        "rss_peak_mb": _rss_mb(),
+        "rss_peak_mb": _memory_mb("VmHWM"),
         "traced_peak_mb": traced_peak / 2**20,
         "size_mb": size / 2**20,
     }

@@ -29,7 +29,7 @@ def help_text(t: Translator) -> str:
             "/status REF status – change the status\n"
             "/tag REF label – add a tag such as wave-3\n"
             "/reply REF text – write to the citizen (or reply to the case's card)\n"
-            "/export – the case list as a CSV file\n"
+            "/export – the case list as a spreadsheet (XLSX)\n"
             "/console – a link to the web console (in a private chat with me)\n"
             "Statuses: {statuses}"
         ),
