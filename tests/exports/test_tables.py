@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.services.exports import COLUMNS, to_csv, to_xlsx
 from bot.services.exports.tabular import runs_as_formula
@@ -180,3 +182,22 @@ async def test_an_empty_export_is_still_a_valid_file() -> None:
     assert csv_rows(to_csv(no_cases, ZONE)) == []
     ws = openpyxl.load_workbook(io.BytesIO(to_xlsx(no_cases, ZONE)))["cases"]
     assert ws.max_row == 1 and ws.freeze_panes == "A2"
+
+
+@given(
+    sign=st.sampled_from(["=", "+", "-", "@", "\t", "\r", "+ ", "- "]),
+    name=st.sampled_from(["SUM", "HYPERLINK", "WEBSERVICE", "cmd", "A", "IMPORTXML"]),
+    rest=st.text(max_size=20),
+)
+def test_a_function_call_or_a_program_is_always_guarded(sign: str, name: str, rest: str) -> None:
+    typed = f"{sign}{name}({rest}"
+    assert runs_as_formula(typed)
+    (row,) = csv_rows(to_csv([report(9, at(15, 9), notes=typed)], ZONE))
+    assert row["notes"] == "'" + typed  # read back whole, behind the apostrophe
+
+
+@given(st.text(max_size=30))
+def test_every_typed_text_reads_back_as_typed_or_behind_one_apostrophe(typed: str) -> None:
+    (row,) = csv_rows(to_csv([report(9, at(15, 9), notes=typed or None)], ZONE))
+    assert row["notes"] in (typed, "'" + typed)
+    assert (row["notes"] != typed) == runs_as_formula(typed)
