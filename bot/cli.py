@@ -6,14 +6,16 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import shutil
 import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import IO
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.logs import guard_settings
-from bot.services.exports import EXPORT_FORMATS
+from bot.services.exports import EXPORT_FORMATS, Written
 from storage.crypto import DataKeyError
 from storage.migrate import SchemaOutdated
 
@@ -192,29 +194,49 @@ def export_cases(
     if out is not None and not force and (Path(out).exists() or Path(out).is_symlink()):
         print(exists(out), file=sys.stderr)  # before the work of the export, not after
         return 2
-    content, count = asyncio.run(render_cases(settings, fmt, statuses, tags, find))
-    where = out or "standard output"
-    try:
-        if out is None:
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
-        else:
-            write_private(Path(out), content, force)
-    except NotWritten as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(f"Could not write to {where}: {exc.strerror or exc}.", file=sys.stderr)
-        return 1
-    print(f"Exported {count} {'case' if count == 1 else 'cases'} to {where}.", file=sys.stderr)
+    import tempfile
+
+    with tempfile.TemporaryFile() as content:  # no name on disk: it holds personal data
+        written = asyncio.run(write_cases(settings, fmt, statuses, tags, content, find))
+        content.seek(0)
+        where = out or "standard output"
+        try:
+            if out is None:
+                shutil.copyfileobj(content, sys.stdout.buffer)
+                sys.stdout.flush()
+            else:
+                write_private(Path(out), content, force)
+        except NotWritten as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        except OSError as exc:
+            print(f"Could not write to {where}: {exc.strerror or exc}.", file=sys.stderr)
+            return 1
+    print(exported_line(written, where), file=sys.stderr)
     return 0
 
 
-async def render_cases(
-    settings: Settings, fmt: str, statuses: list[str], tags: list[str], find: str | None = None
-) -> tuple[bytes, int]:
+def exported_line(written: Written, where: str) -> str:
+    """The one line on standard error: what the file holds (the map: its features, and the cases it
+    could not place)."""
+    count = written.rows
+    cases = f"{count} {'case' if count == 1 else 'cases'}"
+    if written.fmt == "geojson":
+        return f"Exported {cases} on the map, {written.unplaced} without a place, to {where}."
+    return f"Exported {cases} to {where}."
+
+
+async def write_cases(
+    settings: Settings,
+    fmt: str,
+    statuses: list[str],
+    tags: list[str],
+    out: IO[bytes],
+    find: str | None = None,
+) -> Written:
+    """The cases into `out`, read and written a batch at a time."""
     from bot.keys import keyring_for
-    from bot.services.exports import export, load_cases
+    from bot.services.exports import case_query, stream_cases, write_export
     from storage.db import make_engine, make_sessionmaker
     from storage.migrate import ensure_schema
 
@@ -223,11 +245,21 @@ async def render_cases(
     try:
         await ensure_schema(engine, settings.sqlite_path is not None)
         async with make_sessionmaker(engine)() as session:
-            cases = await load_cases(session, statuses, tags, find=find)
+            query = await case_query(session, statuses, find=find)
+            return await write_export(stream_cases(session, query, tags), fmt, settings.zone, out)
     finally:
         await engine.dispose()
-    content, _, _ = export(cases, fmt, settings.zone)
-    return content, len(cases)
+
+
+async def render_cases(
+    settings: Settings, fmt: str, statuses: list[str], tags: list[str], find: str | None = None
+) -> tuple[bytes, int]:
+    """The export as bytes, and how many cases it holds (small sets: tests)."""
+    import io
+
+    buffer = io.BytesIO()
+    written = await write_cases(settings, fmt, statuses, tags, buffer, find)
+    return buffer.getvalue(), written.rows
 
 
 def sitrep(

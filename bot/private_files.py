@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
+from typing import IO
 
 _NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
@@ -16,8 +18,9 @@ class NotWritten(Exception):
     """One sentence saying why the file was not written (nothing was)."""
 
 
-def write_private(path: Path, content: bytes, force: bool = False) -> None:
-    """Write `content` to a new file readable by its owner only (0600).
+def write_private(path: Path, content: bytes | IO[bytes], force: bool = False) -> None:
+    """Write `content` (bytes, or a file read from where it stands) to a new file readable by its
+    owner only (0600).
 
     An existing name (a file, a link, a file someone else planted) is refused, unless `force`: then
     a new private file takes its place (renamed over it), so nothing is written into the old file or
@@ -39,8 +42,11 @@ def write_private(path: Path, content: bytes, force: bool = False) -> None:
         raise
 
 
-def _fill(fd: int, content: bytes) -> None:
+def _fill(fd: int, content: bytes | IO[bytes]) -> None:
     with os.fdopen(fd, "wb") as out:
-        out.write(content)
+        if isinstance(content, bytes):
+            out.write(content)
+        else:
+            shutil.copyfileobj(content, out)
         out.flush()
         os.fsync(out.fileno())

@@ -200,6 +200,9 @@ def _bulk_problem(ids: list[int], what: str, value: str, takers: dict[int, str])
     return "" if what in ("tag", "status", "assign", "stage") else "what"
 
 
+STREAM_PIECE = 256 * 1024
+
+
 async def export_cases(request: web.Request) -> web.StreamResponse:
     """Exactly the cases the table's filters keep, as CSV, XLSX, GeoJSON or HTCDS JSON; each case's
     history records the export (it shows personal values)."""
@@ -210,14 +213,22 @@ async def export_cases(request: web.Request) -> web.StreamResponse:
     person = person_of(request)
     filters = table_filters(request, MultiDict(parse_qsl(_safe_query(str(form.get("back", ""))))))
     t = request.app[CONSOLE].catalogs[person.language]
-    count, content, extension, mime = await request.app[CONSOLE].casework.export(
+    exported = await request.app[CONSOLE].casework.export(
         filters, fmt, Officer(person.user_id, person.name), t.zone
     )
-    log.info("console: user %s exported %d cases as %s", person.user_id, count, fmt)
-    name = f"cases-{request.app[CONSOLE].casework.clock().astimezone(t.zone):%Y%m%d-%H%M}.{extension}"
-    return web.Response(
-        body=content, headers={"Content-Type": mime, "Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    written = exported.written
+    log.info("console: user %s exported %d cases as %s", person.user_id, len(written.ids), fmt)
+    name = f"cases-{request.app[CONSOLE].casework.clock().astimezone(t.zone):%Y%m%d-%H%M}.{written.extension}"
+    headers = {"Content-Type": written.mime, "Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "geojson":  # what the map holds, and what it could not place
+        headers["X-Features"], headers["X-Unplaced"] = str(written.rows), str(written.unplaced)
+    response = web.StreamResponse(headers=headers)
+    with exported.file as file:  # the file, a piece at a time
+        await response.prepare(request)
+        while piece := file.read(STREAM_PIECE):
+            await response.write(piece)
+    await response.write_eof()
+    return response
 
 
 def _safe_query(value: str) -> str:

@@ -42,7 +42,7 @@ def help_text(t: Translator) -> str:
             "/stage REF stage [facts] – move the case on its way home (/stage alone says how)\n"
             "/tag REF label – add a tag such as wave-3\n"
             "/reply REF text – write to the citizen (or reply to the case's card)\n"
-            "/export – the case list as a CSV file\n"
+            "/export – the case list as a spreadsheet (XLSX)\n"
             "/console – a link to the web console (in a private chat with me)\n"
             "Statuses: {statuses}"
         ),
@@ -58,11 +58,14 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
     if name in ("help", "start"):
         await say(inp, port, help_text(t))
     elif name == "export":
-        count, content = await desk.casework.export_csv(t.zone, officer_of(inp))
+        # a spreadsheet: a CSV opened by a double-click loses NIK digits and phones' + and leading 0
+        exported = await desk.casework.export_all("xlsx", t.zone, officer_of(inp))
+        with exported.file as file:
+            content = file.read()
         stamp = desk.clock().astimezone(t.zone).strftime("%Y%m%d-%H%M")
-        caption = t(N_("{n} cases"), n=count)
+        caption = t(N_("{n} cases"), n=exported.written.rows)  # the rows the file holds
         await port.perform(
-            SendDocument(inp.chat_id, f"cases-{stamp}.csv", content, caption=caption, protect_content=True)
+            SendDocument(inp.chat_id, f"cases-{stamp}.xlsx", content, caption=caption, protect_content=True)
         )
     elif name in ("open", "mine"):
         priority = ref.upper() if ref.upper() in MARKERS else None

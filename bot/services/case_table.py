@@ -210,6 +210,12 @@ async def matching_ids(session: AsyncSession, filters: CaseFilters, prefix: str)
     return total, list(ids)
 
 
+def matching_query(session: AsyncSession, filters: CaseFilters, prefix: str) -> Select[Report] | None:
+    """The query of every case the filters keep (for the exports, which read it in batches); None
+    when a search can match nothing."""
+    return _filtered(session, filters, prefix)
+
+
 async def matching(session: AsyncSession, filters: CaseFilters, prefix: str) -> list[Report]:
     """Every case the filters keep, oldest first, each with its citizen (for the exports)."""
     query = _filtered(session, filters, prefix)

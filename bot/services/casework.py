@@ -8,14 +8,15 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import Callable, Mapping
+import tempfile
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.actions import SendMessage
@@ -37,14 +38,14 @@ from bot.services.case_table import (
     list_cases,
     list_events,
     located,
-    matching,
     matching_ids,
+    matching_query,
     takers,
     thread,
     today,
 )
 from bot.services.cases import Cases, link_message
-from bot.services.exports import export, load_cases, to_csv
+from bot.services.exports import Case, Written, case_query, stream_cases, write_export
 from bot.services.exports.tabular import inert
 from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.overview import Overview, overview
@@ -59,15 +60,15 @@ MAPPING_POLLS, MAPPING_POLL_SECONDS = 50, 0.1  # how long a reply waits for a ca
 
 
 async def record_exported(
-    session: AsyncSession, cases: list[Report], viewer: int, fmt: str, now: datetime
+    session: AsyncSession, ids: Sequence[int], viewer: int, fmt: str, now: datetime
 ) -> None:
-    """An export shows personal values: each case's history records it (who, when, which format);
-    the flights' manifests too."""
+    """An export shows personal values: each case's history records it (who, when, which format),
+    for every export, the flights' manifests too; in batches, however many cases."""
     actor, detail = f"officer:{viewer}", {"status": fmt}
-    if cases:
+    for start in range(0, len(ids), EVENTS_AT_ONCE):
         rows = [
-            {"report_id": c.id, "actor": actor, "kind": "exported", "detail": detail, "at": now}
-            for c in cases
+            {"report_id": i, "actor": actor, "kind": "exported", "detail": detail, "at": now}
+            for i in ids[start : start + EVENTS_AT_ONCE]
         ]
         await session.execute(insert(ReportEvent), rows)
 
@@ -78,6 +79,23 @@ class Officer:
 
     id: int
     name: str = ""
+
+
+@dataclass(slots=True)
+class Exported:
+    """An export: what was written (`written.rows` cases, or the map's features, and
+    `written.unplaced` left off the map) and the file, at its start, for the caller to send and close."""
+
+    written: Written
+    file: IO[bytes]
+
+
+async def _no_cases() -> AsyncIterator[list[Case]]:
+    return
+    yield
+
+
+EVENTS_AT_ONCE = 1000  # "exported" events inserted by one statement
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,27 +261,36 @@ class Casework:
         self._takers = (now, found)
         return found
 
-    async def export(
-        self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo
-    ) -> tuple[int, bytes, str, str]:
-        """Exactly the cases the filters keep, in one of EXPORT_FORMATS: (count, content, extension,
-        MIME type)."""
-        async with self.sessions() as session, session.begin():
-            cases = await matching(session, filters, self.prefix)
-            await self._exported(session, cases, viewer, fmt)
-        # thousands of rows: written beside the event loop, so that citizens' updates go on
-        content, extension, mime = await asyncio.to_thread(export, cases, fmt, zone)
-        return len(cases), content, extension, mime
+    async def export(self, filters: CaseFilters, fmt: str, viewer: Officer, zone: ZoneInfo) -> Exported:
+        """Exactly the cases the filters keep, in one of EXPORT_FORMATS, streamed into a temporary
+        file (no name on disk) a batch at a time; each case's history records the export."""
+        async with self.sessions() as session:
+            query = matching_query(session, filters, self.prefix)
+            return await self._export(session, query, fmt, viewer, zone)
 
-    async def export_csv(self, zone: ZoneInfo, viewer: Officer) -> tuple[int, bytes]:
-        """Every case as CSV (the count, the file): the officers' /export."""
-        async with self.sessions() as session, session.begin():
-            cases = await load_cases(session)
-            await self._exported(session, cases, viewer, "csv")
-        return len(cases), await asyncio.to_thread(to_csv, cases, zone)
+    async def export_all(self, fmt: str, zone: ZoneInfo, viewer: Officer) -> Exported:
+        """Every case (the officers' /export: a spreadsheet)."""
+        async with self.sessions() as session:
+            return await self._export(session, await case_query(session), fmt, viewer, zone)
 
-    async def _exported(self, session: AsyncSession, cases: list[Report], viewer: Officer, fmt: str) -> None:
-        await record_exported(session, cases, viewer.id, fmt, self.clock())
+    async def _export(
+        self, session: AsyncSession, query: Select[Report] | None, fmt: str, viewer: Officer, zone: ZoneInfo
+    ) -> Exported:
+        out = tempfile.TemporaryFile()  # noqa: SIM115 (the caller sends it, then closes it)
+        try:
+            batches = stream_cases(session, query) if query is not None else _no_cases()
+            written = await write_export(batches, fmt, zone, out)
+            await session.rollback()  # the read ends before the history is written
+            await self._exported(written.ids, viewer, fmt)
+        except BaseException:
+            out.close()
+            raise
+        out.seek(0)
+        return Exported(written, out)
+
+    async def _exported(self, ids: list[int], viewer: Officer, fmt: str) -> None:
+        async with self.sessions() as session, session.begin():
+            await record_exported(session, ids, viewer.id, fmt, self.clock())
 
     # -- changing ---------------------------------------------------------------------------------
 

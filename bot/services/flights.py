@@ -722,7 +722,7 @@ class Flights:
             if flight is None:
                 return None
             reports = [r for _, r in await self._on_board(session, flight_id)]
-            await record_exported(session, reports, viewer, f"manifest-{fmt}", self.clock())
+            await record_exported(session, [r.id for r in reports], viewer, f"manifest-{fmt}", self.clock())
         mime, write = MANIFESTS[fmt]
         content = await asyncio.to_thread(write, flight, reports, t)
         day = flight.departs_at.astimezone(self.zone)

@@ -162,7 +162,9 @@ async def test_many_cases_at_once_and_exports_of_exactly_the_filtered_set(office
         assert len(list(sheet.iter_rows())) == 1 + 15
         status, body, _ = await exported("geojson", "city=poipet")
         geo = json.loads(body)
-        assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 4  # those with a pin
+        assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 15  # every Poipet case
+        precision = [f["properties"]["precision"] for f in geo["features"]]
+        assert precision.count("pin") == 4 and precision.count("city") == 11  # no pin: at Poipet
         status, body, _ = await exported("json", "city=bavet")
         assert status == 200 and len(json.loads(body)["cases"]) == 5
         assert (await exported("exe", "city=bavet"))[0] == 400

@@ -4,12 +4,12 @@ answers to the citizen in the embassy's name, held replies, refusals, and the ex
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -250,7 +250,7 @@ async def test_forged_buttons_and_strangers_commands_are_refused(desk: Running) 
     assert report.acknowledged_at is None and report.assigned_to is None
 
 
-async def test_case_commands_and_the_csv_export(desk: Running) -> None:
+async def test_case_commands_and_the_spreadsheet_export(desk: Running) -> None:
     emu = desk.emu
     phone = Phone(emu, 5106, "id", desk.hotline.catalogs)
     await report_to_the_end(phone)
@@ -267,13 +267,26 @@ async def test_case_commands_and_the_csv_export(desk: Running) -> None:
     assert "ETD requested" in (history.text or "") and "wave-3" in (history.text or "")
     await emu.send_command(budi, "open", chat_id=GROUP)
     await emu.wait_for_bot_message(GROUP, contains="PNH-000001 · Siti Aminah", timeout=10)
+    async with desk.hotline.sessions() as session, session.begin():  # as if the citizen had typed them
+        reported = (await session.execute(select(Report))).scalar_one()
+        reported.nik, reported.phone = "3201014501990001", "+6281234567890"
     await emu.send_command(budi, "export", chat_id=GROUP)
     await emu.wait_for(lambda: any(e.kind == "document" for e in emu.bot_messages(GROUP)), timeout=10)
     document = next(e for e in emu.bot_messages(GROUP) if e.kind == "document")
-    assert document.document is not None
-    rows = list(csv.DictReader(io.StringIO(document.document.decode("utf-8-sig"))))
+    assert document.document is not None and document.protect_content  # it cannot be forwarded
+    # a spreadsheet, not a CSV: opened by a tap, the NIK keeps its 16 digits and the phone its +
+    assert document.filename is not None and document.filename.endswith(".xlsx")
+    assert document.caption == "1 cases"  # the rows the file holds
+    sheet = openpyxl.load_workbook(io.BytesIO(document.document))["cases"]
+    header = [str(c.value).split(" ")[0] for c in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert len(rows) == 1
     assert rows[0]["reference"] == "PNH-000001" and "wave-3" in rows[0]["tags"]
+    assert rows[0]["status"] == "awaiting_documents" and rows[0]["stage"] == "reported"
+    nik = sheet.cell(2, header.index("nik") + 1)
+    assert (nik.value, nik.data_type, nik.number_format) == ("3201014501990001", "s", "@")
+    phone = sheet.cell(2, header.index("phone") + 1)
+    assert (phone.value, phone.data_type, phone.number_format) == ("+6281234567890", "s", "@")
     async with desk.hotline.sessions() as session:  # it showed personal values: the history says who
         exported = (
             await session.scalars(select(ReportEvent.actor).where(ReportEvent.kind == "exported"))

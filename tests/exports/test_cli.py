@@ -48,17 +48,19 @@ def test_xlsx_to_a_file_filtered_by_status(db_url: str, tmp_path: Path) -> None:
     result = hotline(db_url, *args, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     ws = openpyxl.load_workbook(out)["cases"]
-    assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == ["PNH-000002", "PNH-000004"]
+    refs = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert refs == ["PNH-000002", "PNH-000004", "PNH-000006"]
 
 
 def test_json_and_geojson_to_standard_output(db_url: str, tmp_path: Path) -> None:
     result = hotline(db_url, "--format", "json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert len(json.loads(result.stdout)["cases"]) == 5
-    assert result.stderr.decode().strip() == "Exported 5 cases to standard output."
+    assert len(json.loads(result.stdout)["cases"]) == 6
+    assert result.stderr.decode().strip() == "Exported 6 cases to standard output."
     result = hotline(db_url, "--format", "geojson", "--status", "closed", cwd=tmp_path)
     assert json.loads(result.stdout)["features"][0]["properties"]["reference"] == "PNH-000004"
-    assert result.stderr.decode().strip() == "Exported 1 case to standard output."
+    said = result.stderr.decode().strip()
+    assert said == "Exported 1 case on the map, 0 without a place, to standard output."
 
 
 def test_an_unknown_status_is_refused_with_one_sentence(db_url: str, tmp_path: Path) -> None:

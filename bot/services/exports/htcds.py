@@ -1,32 +1,35 @@
-"""The case list as JSON in the names of IOM's Human Trafficking Case Data Standard (HTCDS), where they fit.
+"""The case list as JSON in the fields of IOM's Human Trafficking Case Data Standard (HTCDS) 2.0.
 
 HTCDS (https://github.com/UNMigration/HTCDS) names a field by a table prefix and a capitalised name:
-`cas_Status`, `prs_Birthdate`, `vic_MethodsOfControl`. docs/exports.md says which names below were found
-in IOM's published standard and which this project named itself. What HTCDS has no field for stays
-under `hotline_extension`, in the hotline's own names and codes.
+`cas_Status`, `prs_Birthdate`, `vic_MethodsOfControl`. Every name and picklist value below is one of
+the standard's field list, version 2.0 ("HTCDS Field Standards 2.0"); docs/exports.md has the table.
+What the standard has no field for stays under `hotline_extension`, in the hotline's own names and codes.
 
 Nothing is asserted that the hotline does not know: no trafficking status, no type of exploitation,
-no gender (not asked), and the position is not called a place of exploitation.
+and the position is not called a place of exploitation.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from bot.core.case import Status
-from bot.services.exports.columns import COLUMNS, citizen_of, province_name
-from bot.services.exports.tabular import local_iso
-from storage.models import Report
+from bot.services.exports.cases import Case
+from bot.services.exports.columns import COLUMNS, journey, province_name
+from bot.services.exports.tabular import utc_iso
 
+STANDARD = "HTCDS"
+STANDARD_VERSION = "2.0"
 STANDARD_URL = "https://github.com/UNMigration/HTCDS"
 EXTENSION = "hotline_extension"
 CITIZENSHIP = "ID"  # ISO 3166 alpha-2: the hotline serves Indonesian citizens
 
-# HTCDS case status picklist: Active, FollowUp, Closed, ClosedReferred
+# cas_Status picklist: Active, FollowUp, Closed, ClosedReferred
 CASE_STATUS: dict[str, str] = {
     Status.NEW: "Active",
     Status.ACKNOWLEDGED: "Active",
@@ -37,58 +40,80 @@ CASE_STATUS: dict[str, str] = {
     Status.CLOSED: "Closed",
     Status.REFERRED: "ClosedReferred",
 }
+# prs_Gender picklist: the citizen's answer to "female or male"
+GENDER: dict[str, str] = {"female": "Feminine", "male": "Masculine"}
 
-# Hotline columns whose value is carried whole by an HTCDS field; all others go to the extension.
-_MAPPED = frozenset(
-    {"reference", "created_at", "birth_date", "nik", "phone", "home_province", "assigned_name"}
-)
+# Hotline columns whose value an HTCDS field carries whole; all others go to the extension.
+_MAPPED = frozenset({"birth_date", "nik", "phone", "home_province", "home_city", "assigned_name", "sex"})
 
 
-def _json_value(value: object, zone: ZoneInfo) -> Any:
+def _json_value(value: object) -> Any:
     if isinstance(value, datetime):
-        return local_iso(value, zone)
+        return utc_iso(value)
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
-def methods_of_control(case: Report) -> list[str]:
-    """Only what the citizen said in so many words: a passport held by someone, not free to leave."""
-    methods = []
-    if case.passport_status == "held":
-        methods.append("WithholdsDocuments")
-    if "not_free" in (case.safety or "").split(","):
-        methods.append("RestrictsMovement")
-    return methods
+def methods_of_control(case: Case) -> list[str]:
+    """Only what the citizen said in so many words, in the 2.0 picklist: a passport held by someone.
+    ("Not free to leave" has no value of its own in 2.0: it stays in the extension's `safety`.)"""
+    return ["WithholdsDocuments"] if case.report.passport_status == "held" else []
 
 
-def htcds_case(case: Report, zone: ZoneInfo) -> dict[str, Any]:
-    citizen = citizen_of(case)
-    province = province_name(case)
-    extension = {c.name: _json_value(c.get(case), zone) for c in COLUMNS if c.name not in _MAPPED}
+def _referral_details(case: Case) -> str | None:
+    parts = [journey(case.report, "referred_to"), journey(case.report, "reason")]
+    text = ". ".join(str(p) for p in parts if p)
+    referred = case.referred_at is not None or case.report.stage == "referred"
+    return (text or None) if referred else None
+
+
+def htcds_case(case: Case) -> dict[str, Any]:
+    report = case.report
+    province = province_name(report)
+    extension: dict[str, Any] = {c.name: _json_value(c.get(case)) for c in COLUMNS if c.name not in _MAPPED}
     return {
-        "cas_CaseNumber": case.reference,
-        "cas_CreatedDate": local_iso(case.created_at, zone),
-        "cas_Status": CASE_STATUS.get(case.status),
-        "cas_CaseOwner": case.assigned_name,
-        "con_Consent": citizen.consent_at is not None if citizen else None,
-        "prs_Birthdate": case.birth_date.isoformat() if case.birth_date else None,
-        "prs_Citizenship": CITIZENSHIP,
-        "prs_IdentityNumber": case.nik,
-        "prs_MobilePhone": case.phone,
+        "cas_Status": CASE_STATUS.get(report.status),
+        "cas_CaseOwner": report.assigned_name,
+        "cas_OutgoingReferralDate": case.referred_at.date().isoformat() if case.referred_at else None,
+        "cas_OutgoingReferralDetails": _referral_details(case),
+        "cco_CaseComment": list(case.comments),
+        "con_Consent": case.consented,
+        "prs_Birthdate": report.birth_date.isoformat() if report.birth_date else None,
+        "prs_Gender": GENDER.get(report.sex or ""),
+        "prs_Citizenship": [CITIZENSHIP],
+        "prs_IdentityNumber": report.nik,
+        "prs_MobilePhone": report.phone,
+        "prs_MailingCity": report.home_city,
         "prs_MailingState": province,
-        "prs_MailingCountry": CITIZENSHIP if province else None,
+        "prs_MailingCountry": CITIZENSHIP if province or report.home_city else None,
         "vic_MethodsOfControl": methods_of_control(case),
         EXTENSION: extension,
     }
 
 
-def to_json(cases: Sequence[Report], zone: ZoneInfo) -> bytes:
-    document = {
-        "standard": "HTCDS",
-        "standard_url": STANDARD_URL,
-        "extension": EXTENSION,
-        "time_zone": zone.key,
-        "cases": [htcds_case(case, zone) for case in cases],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
+class HtcdsWriter:
+    """{"standard": "HTCDS", …, "cases": [one object per case]}, written a case at a time."""
+
+    def __init__(self, out: IO[bytes], zone: ZoneInfo) -> None:
+        self._out = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+        head = {
+            "standard": STANDARD,
+            "standard_version": STANDARD_VERSION,
+            "standard_url": STANDARD_URL,
+            "extension": EXTENSION,
+            "time_zone": "UTC",
+        }
+        self._out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "cases": [')
+        self.rows = 0
+
+    def write(self, cases: Sequence[Case]) -> None:
+        for case in cases:
+            self._out.write(",\n " if self.rows else "\n ")
+            self._out.write(json.dumps(htcds_case(case), ensure_ascii=False))
+            self.rows += 1
+
+    def close(self) -> None:
+        self._out.write("\n]}\n")
+        self._out.flush()
+        self._out.detach()
