@@ -40,7 +40,13 @@ FORM = (
     Step("text", "3201015708950001", "f:phone:-"),  # the NIK names the province: it is not asked
     Step("contact", "+62 812-3456-7890", "f:family_contact:-"),
     Step("press", "f:family_contact:-", "f:companions:-"),
-    Step("text", "4", "f:notes:-"),
+    Step("text", "4", "f:going_home:-"),
+    Step("press", "f:going_home:yes", "f:home_city:-"),
+    Step("text", "Malang", "f:medical:-"),
+    Step("press", "f:medical:none", "f:documents_held:-"),  # "none of these" goes alone
+    Step("press", "f:documents_held:-", "f:sex:-"),
+    Step("press", "f:sex:female", "f:children:-"),
+    Step("press", "f:children:1", "f:notes:-"),
     Step("text", "Kami berempat di lantai 3.", "sum:send"),
     Step("press", "sum:send", None),
 )

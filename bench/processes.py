@@ -14,9 +14,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def bot_env(settings: Mapping[str, str]) -> dict[str, str]:
-    """This environment without any HOTLINE_ setting of its own, plus `settings`."""
+    """This environment without any HOTLINE_ setting of its own, plus `settings`. No daily report
+    unless asked for: its picture in the officer group is not what these runs count."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("HOTLINE_")}
     env["PYTHONPATH"] = str(ROOT)
+    env["HOTLINE_SITREP_TIME"] = ""
     env.update(settings)
     return env
 

@@ -122,6 +122,13 @@ def report(term: Terminal) -> None:
     term.type("1")
     term.expect(r"\[7\] Lewati")
     term.type("'12")  # typed, not a button
+    term.expect("mau pulang ke Indonesia")  # the way home: going home, then a city
+    term.type(button(term.expect(r"\[\d+\] Ya, saya mau pulang"), "Ya, saya mau pulang"))
+    term.expect("kota atau kabupaten")
+    term.type("Malang")
+    for asked in ("bantuan kesehatan", "Dokumen mana", "perempuan atau laki-laki", "masih anak-anak"):
+        term.expect(asked)
+        term.type(button(term.expect(r"\[\d+\] Lewati"), "Lewati"))
     term.expect("Ada hal lain")
     term.expect(r"\[1\] Lewati")
     term.type("1")

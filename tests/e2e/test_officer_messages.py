@@ -19,7 +19,7 @@ from sqlalchemy import select
 from emulator import Emulator
 from storage.models import OutboxMessage
 from tests.e2e.conftest import Running, running
-from tests.e2e.phone import Phone
+from tests.e2e.phone import WAY_HOME, Phone
 from tests.e2e.test_officers import GROUP, OFFICER, officer_settings
 
 READ = "An embassy officer will read your report and contact you here."
@@ -93,7 +93,16 @@ async def test_delete_takes_back_what_the_officers_chat_quoted(desk: Running) ->
     for skip in ("passport", "safety"):
         await phone.tap(f"f:{skip}:-", None)
     await phone.say("Melati Kusuma", "What is your date of birth? For example 17-08-1995.")
-    for skip in ("birth_date", "nik", "home_province", "phone", "family_contact", "companions", "notes"):
+    for skip in (
+        "birth_date",
+        "nik",
+        "home_province",
+        "phone",
+        "family_contact",
+        "companions",
+        *WAY_HOME,
+        "notes",
+    ):
         await phone.tap(f"f:{skip}:-", None)
     await phone.tap("sum:send", READ)
     card = await emu.wait_for_bot_message(GROUP, contains="PNH-000001", timeout=10)

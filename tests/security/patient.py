@@ -16,6 +16,8 @@ def the_path(name: str) -> list[tuple[str, str]]:
     for q in QUESTIONS:
         if q.id == "full_name":
             steps.append((q.id, name))
+        elif q.multi:  # an option that answers alone, else a skip: a toggle alone answers nothing
+            steps.append((q.id, f"f:{q.id}:{q.single[0] if q.single else SKIP}"))
         else:
             steps.append((q.id, f"f:{q.id}:{q.options[0].value}" if q.options else f"f:{q.id}:{SKIP}"))
     return [*steps, ("summary", "sum:send")]
