@@ -13,7 +13,7 @@ from bot.services.exports import CASE_STATUS, STATUSES
 from bot.services.exports.places import CITY_POINTS
 from tests.exports.conftest import NAMES, NIKS, PASSPORTS, PHONES, TELEGRAM_IDS, stream
 
-STANDARD = Path("/work/shared/data/htcds-2.0-field-standards.csv")
+STANDARD = Path(__file__).parent / "data" / "htcds-2.0-field-standards.csv"  # IOM, CC BY 4.0
 MULTISELECT = "Multiselect Picklist"
 
 
