@@ -9,7 +9,8 @@ from bot.core.actions import AnswerCallback
 from bot.core.callbacks import Callback, Scope
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort
-from bot.i18n import N_, Catalogs
+from bot.handlers.answer_buttons import thanks
+from bot.i18n import Catalogs
 from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.people import People
 
@@ -31,14 +32,6 @@ class BroadcastAnswers:
         recorded = await self.broadcasting.answer(inp.user_id, inp.callback_data or "")
         if recorded is None:
             log.warning("refused broadcast answer %r from user %s", inp.callback_data, inp.user_id)
-            t = self.catalogs[await self.people.language(inp.user_id, inp.language_code)]
-            notice = t(N_("This button is no longer active."))
-        else:
-            t = self.catalogs[recorded.language]
-            notice = (
-                t(N_("Thank you, we changed your answer."))
-                if recorded.changed
-                else t(N_("Thank you, we have your answer."))
-            )
+        _, notice = await thanks(recorded, inp, self.catalogs, self.people)
         if inp.callback_id:
             await port.perform(AnswerCallback(inp.callback_id, notice))

@@ -10,7 +10,8 @@ from bot.core.actions import AnswerCallback, EditMessage
 from bot.core.callbacks import Callback, Scope
 from bot.core.incoming import Incoming, Kind
 from bot.core.port import BotPort, DeliveryError
-from bot.i18n import N_, Catalogs
+from bot.handlers.answer_buttons import thanks
+from bot.i18n import Catalogs
 from bot.services.flight_notices import notice_buttons
 from bot.services.flights import Flights
 from bot.services.people import People
@@ -33,15 +34,8 @@ class FlightAnswers:
         answered = await self.flights.answer(inp.user_id, inp.callback_data or "")
         if answered is None:
             log.warning("refused flight answer %r from user %s", inp.callback_data, inp.user_id)
-            t = self.catalogs[await self.people.language(inp.user_id, inp.language_code)]
-            notice = t(N_("This button is no longer active."))
-        else:
-            t = self.catalogs[answered.language]
-            notice = (
-                t(N_("Thank you, we changed your answer."))
-                if answered.changed
-                else t(N_("Thank you, we have your answer."))
-            )
+        t, notice = await thanks(answered, inp, self.catalogs, self.people)
+        if answered is not None:
             pressed = Callback.parse(inp.callback_data)
             flight_id = pressed.number(0) if pressed else None
             if inp.message_id is not None and flight_id is not None:
