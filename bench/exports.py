@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 
 from bench.console import SERVER_ENV, postgres_database, prepare
+from bench.processes import ROOT, bot_env
 from storage.crypto import Keyring
 from storage.db import make_engine, make_sessionmaker
 from storage.keyfile import create_key_file, key_file_for, read_key_file
@@ -110,7 +111,9 @@ async def export_once(url: str, key_file: Path, fmt: str, whole: bool, traced: b
 def _run(url: str, key_file: Path, fmt: str, whole: bool, traced: bool) -> dict[str, Any]:
     args = [sys.executable, "-m", "bench.exports", "one", "--database", url, "--key-file", str(key_file)]
     args += ["--format", fmt] + (["--whole"] if whole else []) + (["--traced"] if traced else [])
-    done = subprocess.run(args, capture_output=True, text=True, timeout=ONE_RUN_SECONDS, check=False)
+    done = subprocess.run(  # from the project's folder, wherever the caller stands (a test's tmp dir)
+        args, capture_output=True, text=True, timeout=ONE_RUN_SECONDS, check=False, cwd=ROOT, env=bot_env({})
+    )
     if done.returncode != 0:
         raise RuntimeError(f"the {fmt} export failed: {done.stderr.strip()[-2000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
