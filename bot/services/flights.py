@@ -22,7 +22,7 @@ import logging
 import re
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -653,51 +653,48 @@ class Flights:
     def _token(self, token: str) -> tuple[int, int, str] | None:
         return _read_token(self.key, token) if self.key is not None else None
 
-    async def check_in(self, token: str, viewer: int) -> CheckIn:
-        """What the code opens (the view of the passenger's name is recorded)."""
+    async def _scanned(
+        self, session: AsyncSession, token: str
+    ) -> tuple[CheckIn, tuple[Flight, FlightPassenger, Report] | None]:
+        """What a scanned code names: refused ("invalid"), already boarded (who, when), or the
+        passenger who may board now (with their rows, to change)."""
         read = self._token(token)
         if read is None:
-            return CheckIn("invalid")
+            return CheckIn("invalid"), None
         flight_id, report_id, nonce = read
+        flight = await session.get(Flight, flight_id)
+        passenger = await session.get(FlightPassenger, (flight_id, report_id))
+        report = await session.get(Report, report_id)
+        if flight is None or passenger is None or report is None or passenger.removed_at is not None:
+            return CheckIn("invalid"), None
+        name = (report.full_name or report.profile_name or "").strip()
+        if passenger.boarded_at is not None:
+            by = await self._boarded_name(session, report_id, passenger.boarded_by)
+            return CheckIn("boarded", flight, name, report, passenger.answer, passenger.boarded_at, by), None
+        if passenger.token_nonce != nonce or flight.status != PLANNED:
+            return CheckIn("invalid"), None
+        return CheckIn("ok", flight, name, report, passenger.answer), (flight, passenger, report)
+
+    async def check_in(self, token: str, viewer: int) -> CheckIn:
+        """What the code opens (the view of the passenger's name is recorded)."""
         async with self.sessions() as session, session.begin():
-            flight = await session.get(Flight, flight_id)
-            passenger = await session.get(FlightPassenger, (flight_id, report_id))
-            report = await session.get(Report, report_id)
-            if flight is None or passenger is None or report is None or passenger.removed_at is not None:
-                return CheckIn("invalid")
-            name = (report.full_name or report.profile_name or "").strip()
-            if passenger.boarded_at is not None:
-                by = await self._boarded_name(session, report_id, passenger.boarded_by)
-                return CheckIn("boarded", flight, name, report, passenger.answer, passenger.boarded_at, by)
-            if passenger.token_nonce != nonce or flight.status != PLANNED:
-                return CheckIn("invalid")
-            _log(session, report.id, f"officer:{viewer}", "personal_viewed", self.clock(), via="check-in")
-            return CheckIn("ok", flight, name, report, passenger.answer)
+            shown, rows = await self._scanned(session, token)
+            if rows is not None:
+                actor = f"officer:{viewer}"
+                _log(session, rows[2].id, actor, "personal_viewed", self.clock(), via="check-in")
+            return shown
 
     async def board(self, token: str, by: int, name: str) -> CheckIn:
         """One tap: boarded (who, when), the code spent. A second use says who boarded them and when."""
-        read = self._token(token)
-        if read is None:
-            return CheckIn("invalid")
-        flight_id, report_id, nonce = read
         now = self.clock()
         async with self.sessions() as session, session.begin():
-            flight = await session.get(Flight, flight_id)
-            passenger = await session.get(FlightPassenger, (flight_id, report_id))
-            report = await session.get(Report, report_id)
-            if flight is None or passenger is None or report is None or passenger.removed_at is not None:
-                return CheckIn("invalid")
-            person = (report.full_name or report.profile_name or "").strip()
-            if passenger.boarded_at is not None:
-                by_name = await self._boarded_name(session, report_id, passenger.boarded_by)
-                return CheckIn(
-                    "boarded", flight, person, report, passenger.answer, passenger.boarded_at, by_name
-                )
-            if passenger.token_nonce != nonce or flight.status != PLANNED:
-                return CheckIn("invalid")
+            shown, rows = await self._scanned(session, token)
+            if rows is None:
+                return shown
+            flight, passenger, report = rows
             passenger.boarded_at, passenger.boarded_by, passenger.token_nonce = now, by, None
             _log(session, report.id, f"officer:{by}", "boarded", now, flight=flight_name(flight), name=name)
-            return CheckIn("ok", flight, person, report, passenger.answer, now, name)
+            return replace(shown, boarded_at=now, boarded_name=name)
 
     @staticmethod
     async def _boarded_name(session: AsyncSession, report_id: int, by: int | None) -> str:
