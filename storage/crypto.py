@@ -67,10 +67,13 @@ def parse_keys(text: str) -> list[bytes]:
 
 
 def canonical(kind: str, value: str | None) -> str | None:
-    """The form of a NIK, passport number or phone number that its lookup hash is made of."""
+    """The form of a NIK, passport number, phone number, date of birth (ISO) or name key (already
+    normalised by its maker) that its lookup hash is made of."""
     if value is None:
         return None
-    if kind == "passport":
+    if kind in ("birth", "name"):
+        found = value.strip().lower()
+    elif kind == "passport":
         found = re.sub(r"[^0-9A-Za-z]", "", value).upper()
     elif kind in ("nik", "phone"):
         found = re.sub(r"\D", "", value)

@@ -113,6 +113,7 @@ class Report(Base):
     nik_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     passport_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # likely duplicates, searches
     erased_at: Mapped[datetime | None]  # the personal values were erased (the citizen's /delete, retention)
 
     # The case, as the duty officers work it
@@ -132,6 +133,19 @@ class Report(Base):
     flight_id: Mapped[int | None] = mapped_column(
         ForeignKey("flights.id", name="fk_reports_flight_id_flights"), index=True
     )
+    # Who is who (issue 19). A case merged into another (the same person reported twice) names the
+    # one kept; nothing of it is moved, so the merge can be undone (bot.services.duplicates).
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reports.id", name="fk_reports_merged_into_id_reports"), index=True
+    )
+    # The citizen's answers to the optional screening questions ({question: answer or [answers]}),
+    # never shown back to them; the officer's decision is kept apart from the answers.
+    screening: Mapped[dict[str, Any] | None] = mapped_column(EncryptedJSON)
+    screening_at: Mapped[datetime | None]  # the last answer given
+    screening_decision: Mapped[str | None] = mapped_column(String(24), index=True)
+    screening_note: Mapped[str | None] = mapped_column(EncryptedText)
+    screening_by: Mapped[int | None] = mapped_column(BigInteger)
+    screening_decided_at: Mapped[datetime | None]
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -291,6 +305,7 @@ LOOKUPS = (
     ("nik", "nik", "nik_hash"),
     ("passport", "passport_number", "passport_hash"),
     ("phone", "phone", "phone_hash"),
+    ("birth", "birth_date", "birth_hash"),
 )
 
 
@@ -299,7 +314,10 @@ def _hash_lookups(report: Report, connection: Connection, changed_only: bool) ->
     keyring = keyring_of(connection.dialect)
     for kind, field, column in LOOKUPS:
         if not changed_only or get_history(report, field).has_changes():
-            setattr(report, column, keyring.lookup(kind, getattr(report, field)))
+            value = getattr(report, field)
+            if isinstance(value, date):
+                value = value.isoformat()
+            setattr(report, column, keyring.lookup(kind, value))
 
 
 def _inserting(_mapper: Mapper[Report], connection: Connection, report: Report) -> None:
@@ -407,3 +425,115 @@ class Sitrep(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     made_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None]
+
+
+class NameKey(Base):
+    """A keyed hash of one normalised part of a name (bot.services.names.keys), so that cases and
+    searches with a like name are found without decrypting every name: `owner` is "report" or
+    "search", `owner_id` its id."""
+
+    __tablename__ = "name_keys"
+    __table_args__ = (Index("ix_name_keys_owner", "owner", "owner_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(8))
+    owner_id: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class DuplicatePair(Base):
+    """Two cases that may be one person: found by the same NIK, passport or phone, or a like name with
+    the same date of birth. `low_id` < `high_id`. open -> merged (a person said so; undone: open
+    again) | distinct ("not the same person": never proposed again)."""
+
+    __tablename__ = "duplicate_pairs"
+    __table_args__ = (Index("uq_duplicate_pairs_low_high", "low_id", "high_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    low_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    high_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    score: Mapped[int] = mapped_column(Integer)  # 0-100
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # "nik", "phone", "name_birth", ...
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    decided_at: Mapped[datetime | None]
+
+
+class Search(Base):
+    """A relative looking for someone ("is my son among those who came out?"): what they said, the case
+    found, whether the person found let the embassy tell them. Kept `HOTLINE_RETENTION_DAYS`."""
+
+    __tablename__ = "searches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(16), unique=True)
+    seeker_user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    seeker_chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8))
+    relation: Mapped[str | None] = mapped_column(String(24))
+    sought_name: Mapped[str | None] = mapped_column(EncryptedText)
+    sought_birth: Mapped[date | None] = mapped_column(EncryptedDate)
+    birth_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    last_place: Mapped[str | None] = mapped_column(EncryptedText)
+    seeker_name: Mapped[str | None] = mapped_column(EncryptedText)
+    seeker_contact: Mapped[str | None] = mapped_column(EncryptedText)
+    # open -> asking (the person found was asked) -> told | declined; closed, expired
+    status: Mapped[str] = mapped_column(String(12), default="open", index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)  # the case asked
+    asked_by: Mapped[int | None] = mapped_column(BigInteger)
+    asked_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    told_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SearchMatch(Base):
+    """A case that may be the person a search looks for, with its score and reasons."""
+
+    __tablename__ = "search_matches"
+
+    search_id: Mapped[int] = mapped_column(ForeignKey("searches.id"), primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), primary_key=True, index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(12), default="proposed")  # proposed, asked, rejected
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Referral(Base):
+    """A case referred to a partner (IOM, an NGO, the police's trafficking unit): asked of the citizen
+    first; who referred what to whom and when. asking -> consented -> referred | declined; withdrawn."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    partner: Mapped[str] = mapped_column(String(32))  # the partner's key in the configuration
+    partner_name: Mapped[str] = mapped_column(String(128))  # as configured when referred
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # HTCDS ReasonForOutgoingReferral
+    details: Mapped[str | None] = mapped_column(EncryptedText)  # the officer's words to the partner
+    status: Mapped[str] = mapped_column(String(12), default="asking", index=True)
+    asked_by: Mapped[int] = mapped_column(BigInteger)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    referred_by: Mapped[int | None] = mapped_column(BigInteger)
+    referred_at: Mapped[datetime | None]
+
+
+class ScamReport(Base):
+    """Someone posing as the embassy, reported by whoever met them (`/verify` → report a scam)."""
+
+    __tablename__ = "scam_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(16))  # telegram, whatsapp, phone, facebook, other
+    asked_for: Mapped[str | None] = mapped_column(String(64))  # money, documents, data, other (comma-separated)
+    who: Mapped[str | None] = mapped_column(EncryptedText)  # the name, number or account they used
+    detail: Mapped[str | None] = mapped_column(EncryptedText)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -33,10 +33,18 @@ class Scope(StrEnum):
     STAFF = "bc"  # bc:…                         composing and following broadcasts (staff)
     ANSWER = "ba"  # ba:<broadcast id>:<option>  a citizen's answer to a broadcast
     FLIGHT = "fl"  # fl:<flight id>:yes|no       a passenger's answer to their flight's notice
+    # Who is who (issue 19)
+    SCREEN = "scr"  # scr:…                      the optional screening questions after a report
+    SEEK = "sk"  # sk:…                          "looking for someone" (a relative's conversation)
+    FOUND = "fnd"  # fnd:<search id>:yes|no      the person found: may we tell the relative you are safe
+    REFER = "ref"  # ref:<referral id>:yes|no    the citizen's consent to a referral to a partner
+    VERIFY = "vf"  # vf:…                        /verify and its "report a scam"
 
 
 # Scopes whose buttons the citizen's conversation takes (the others have handlers of their own)
-CITIZEN_SCOPES = frozenset(Scope) - {Scope.CASE, Scope.STAFF, Scope.ANSWER, Scope.FLIGHT}
+CITIZEN_SCOPES = frozenset(Scope) - {
+    Scope.CASE, Scope.STAFF, Scope.ANSWER, Scope.FLIGHT, Scope.FOUND, Scope.REFER
+}  # fmt: skip
 
 
 def record_id(text: str) -> int | None:
