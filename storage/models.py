@@ -533,7 +533,9 @@ class ScamReport(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     language: Mapped[str] = mapped_column(String(8))
     channel: Mapped[str | None] = mapped_column(String(16))  # telegram, whatsapp, phone, facebook, other
-    asked_for: Mapped[str | None] = mapped_column(String(64))  # money, documents, data, other (comma-separated)
+    asked_for: Mapped[str | None] = mapped_column(
+        String(64)
+    )  # money, documents, data, other (comma-separated)
     who: Mapped[str | None] = mapped_column(EncryptedText)  # the name, number or account they used
     detail: Mapped[str | None] = mapped_column(EncryptedText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

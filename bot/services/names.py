@@ -14,23 +14,24 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+
+def _listed(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Words that are not a name of the person: titles before a name, degrees after it, the "son of" words
-TITLES = frozenset(
-    "h hj haji hajah hajjah dr drs dra ir prof bapak pak ibu bu mas mbak sdr sdri tn ny nn".split()
+TITLES = _listed("h hj haji hajah hajjah dr drs dra ir prof bapak pak ibu bu mas mbak sdr sdri tn ny nn")
+DEGREES = _listed("skom spd sh se st ssos sag sip sked sfarm skep amd amk ak mm mba msi mpd mh mt ma bsc phd")
+CONNECTORS = _listed("bin binti bt bte bn")
+MUHAMMAD = _listed(
+    "m mhd moh moch mochamad mochammad mohamad mohammad mohamed muh much muhamad muhammad muhamat "
+    "mukhamad mukhammad muchamad muchammad"
 )
-DEGREES = frozenset(
-    "skom spd sh se st ssos sag sip sked sfarm skep amd amk ak mm mba msi mpd mh mt ma bsc phd".split()
-)
-CONNECTORS = frozenset("bin binti bt bte bn".split())
 # The first word of a name written in many ways, and what it is
 FIRST_WORDS = {
-    **dict.fromkeys(
-        "m mhd moh moch mochamad mochammad mohamad mohammad mohamed muh much muhamad muhammad muhamat "
-        "mukhamad mukhammad muchamad muchammad".split(),
-        "muhammad",
-    ),
-    **dict.fromkeys("abd abdul abdoel".split(), "abdul"),
-    **dict.fromkeys("ach achmad akhmad ahmad ahmat".split(), "ahmad"),
+    **dict.fromkeys(MUHAMMAD, "muhammad"),
+    **dict.fromkeys(_listed("abd abdul abdoel"), "abdul"),
+    **dict.fromkeys(_listed("ach achmad akhmad ahmad ahmat"), "ahmad"),
 }
 # The old spelling (before 1972, still in many families' names) and other common variants, in order
 SPELLING = (
@@ -112,8 +113,9 @@ class Likeness:
 
 def similarity(a: str | None, b: str | None) -> Likeness:
     """How alike two names are, and why: "same" (as written), "spelling" (the same once spelled one
-    way), "spacing" (Nur Hidayat, Nurhidayat), "order" (the same words in another order), "part" (one name holds the other: a one-word name,
-    a name left out), "close" (a letter or two apart), else "different"."""
+    way), "spacing" (Nur Hidayat, Nurhidayat), "order" (the same words in another order), "part" (one
+    name holds the other: a one-word name, a name left out), "close" (a letter or two apart), else
+    "different"."""
     first, second = words(a), words(b)
     if not first or not second:
         return Likeness(0, "different")
