@@ -3,10 +3,8 @@ again, two flights, the daily report's departed count. Each test states the rule
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -14,28 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.i18n import Catalogs
 from bot.services import stages
-from bot.services.flights import Flights, checkin_key
 from bot.services.reports import Reports
-from storage.db import make_engine, make_sessionmaker
-from storage.migrate import upgrade
 from storage.models import Citizen, FlightPassenger, OutboxMessage, Report
-from tests.flights.seed import seeded
-from tests.flights.test_service import FORM, NOW, STAFF, TRAVELLERS, ZONE
-from tests.support.databases import database_url
-
-World = tuple[Flights, async_sessionmaker[AsyncSession], dict[int, str]]
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    engine = make_engine(database_url(tmp_path, "review"))
-    await upgrade(engine)
-    sessions = make_sessionmaker(engine)
-    refs = await seeded(sessions, TRAVELLERS, NOW)
-    flights = Flights(sessions, "PNH", lambda: NOW, Catalogs(ZONE), "KBRI Phnom Penh", ZONE,
-                      console_url="http://console", key=checkin_key("123:abc"))  # fmt: skip
-    yield flights, sessions, refs
-    await engine.dispose()
+from tests.flights.conftest import World
+from tests.flights.test_service import FORM, NOW, STAFF, ZONE
 
 
 async def _report(sessions: async_sessionmaker[AsyncSession], ref: str) -> Report:

@@ -5,23 +5,16 @@ case is cleared again; departure moves the boarded and lists the no-shows."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Catalogs
-from bot.services.flights import Added, FlightForm, Flights, Refusal, check_in_code, checkin_key
-from storage.db import make_engine, make_sessionmaker
-from storage.migrate import upgrade
+from bot.services.flights import Added, FlightForm, Refusal, check_in_code
 from storage.models import OutboxMessage, Report, ReportEvent
-from tests.flights.seed import Traveller, seeded
-from tests.support.databases import database_url
+from tests.flights.conftest import World
+from tests.flights.seed import Traveller
 
 ZONE = ZoneInfo("Asia/Phnom_Penh")
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -36,21 +29,6 @@ TRAVELLERS = [
 FORM = FlightForm(departs="2026-12-05 07:30", carrier="AirAsia", number="qz 123", origin="Phnom Penh",
                   destination="Jakarta", seats="2", meet_at="2026-12-05T04:30", meet_place="KBRI gate",
                   bring="One bag only.")  # fmt: skip
-
-
-World = tuple[Flights, async_sessionmaker[AsyncSession], dict[int, str]]
-
-
-@pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    engine = make_engine(database_url(tmp_path, "flights"))
-    await upgrade(engine)
-    sessions = make_sessionmaker(engine)
-    refs = await seeded(sessions, TRAVELLERS, NOW)
-    flights = Flights(sessions, "PNH", lambda: NOW, Catalogs(ZONE), "KBRI Phnom Penh", ZONE,
-                      console_url="http://console", key=checkin_key("123:abc"))  # fmt: skip
-    yield flights, sessions, refs
-    await engine.dispose()
 
 
 async def test_a_flight_typed_wrong_is_refused_with_plain_sentences(world: World) -> None:
