@@ -55,7 +55,9 @@ def _ids(request: web.Request) -> tuple[int, int] | None:
 
 
 async def listing(request: web.Request) -> web.Response:
-    found = await _families(request).board(person_of(request).user_id)
+    person = person_of(request)
+    t = request.app[CONSOLE].catalogs[person.language]
+    found = await _families(request).board(person.user_id, t)
     done = request.query.get("done", "")
     return render(request, "searches.html", found=found, done=done if done in DONE else "")
 

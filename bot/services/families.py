@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.callbacks import Callback, Scope
-from bot.i18n import Catalogs
+from bot.flow.steps import CITIES
+from bot.i18n import Catalogs, Translator
 from bot.services import searches
 from storage.models import Report, ReportEvent, Search, SearchMatch
 
@@ -44,6 +45,7 @@ class SearchView:
     matches: list[Match]
 
 
+CITY_LABELS = {option.value: option.label for option in CITIES if option.value != "other"}
 SHOWN = ("open", "asking", "told", "declined")  # what the page lists (ended searches hold nothing)
 
 
@@ -62,7 +64,7 @@ class Families:
         self.mission = mission
         self.wake = wake
 
-    async def board(self, viewer: int, limit: int = 200) -> list[SearchView]:
+    async def board(self, viewer: int, t: Translator, limit: int = 200) -> list[SearchView]:
         """The searches still worked on, newest first, with their matches (best first). The cases'
         names are personal details: each case shown records that this person viewed them."""
         now = self.clock()
@@ -78,7 +80,8 @@ class Families:
                 )
                 matches = []
                 for match, report in rows:
-                    place = ", ".join(filter(None, (report.place, report.city)))
+                    city = CITY_LABELS.get(report.city or "", "")
+                    place = ", ".join(filter(None, (report.place, t(city) if city else "")))
                     matches.append(Match(report.id, report.reference or "", report.full_name or "",
                                          report.birth_date, place, match.score, list(match.reasons),
                                          match.status))  # fmt: skip
