@@ -14,6 +14,7 @@ from typing import Any
 from bot.core.actions import InlineButton, InlineKeyboard, ReplyButton, ReplyKeyboard
 from bot.core.callbacks import Callback, Scope, callback
 from bot.core.incoming import Incoming, Kind
+from bot.flow import commands
 from bot.flow.asking import SOS, ask, drop_reply_keyboard, rows, sos_row
 from bot.flow.commands import IN_FORM, help_text, yes_no
 from bot.flow.model import Close, Context, Notice, Outcome, Output, Reply, SendSearch, State, Step
@@ -306,7 +307,17 @@ def command(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
         return Outcome(asked.state, [Reply(t(N_("Let's continue your search."))), *asked.out])
     if name == "delete":
         return seeker_command(state, inp, ctx, catalogs)
+    if name == "status" or (state.step in (Step.NEW, Step.WELCOME, Step.DECLINED) and name not in KEPT):
+        # before a report, the report's commands would start it over: the search's question again
+        said: list[Output] = [Reply(search_status(ctx, t))] if name == "status" and ctx.searches else []
+        if name == "status" and state.step not in (Step.NEW, Step.WELCOME, Step.DECLINED):
+            said += commands.run(without_search(state), inp, ctx, catalogs).out[:1]
+        asked = ask_step(state, ctx, t)
+        return Outcome(asked.state, [*said, *asked.out])
     return None
+
+
+KEPT = ("language", "hide")  # commands that answer the same before a report and while searching
 
 
 SAID: dict[str, str] = {
@@ -330,8 +341,6 @@ def seeker_command(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs
     if not ctx.searches:
         return None
     t = catalogs[state.lang]
-    from bot.flow import commands
-
     if inp.command == "delete":
         text = t(N_("Delete all your data from the hotline, your searches too?"))
         return Outcome(state, [Reply(text, yes_no(t, Scope.DELETE, t(N_("Yes, delete my data"))))])

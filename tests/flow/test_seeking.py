@@ -124,3 +124,13 @@ def test_status_never_tells_a_no_apart_from_a_search_still_going() -> None:
     # a relative who never reported can still erase what they gave
     deleting = command(State(step=Step.NEW, lang="en"), "delete", told)
     assert "del:yes" in buttons(deleting)
+
+
+def test_a_command_while_searching_before_any_report_keeps_the_search() -> None:
+    state = press(command(State(step=Step.NEW, lang="en"), "find").state, "sk:agree:yes").state
+    state = say(state, "Siti").state
+    for name in ("status", "update", "start"):
+        again = command(state, name)
+        assert "What is their date of birth?" in texts(again) and again.state.data[SEEK]["name"] == "Siti"
+    help_ = command(state, "help")
+    assert "/find" in texts(help_) and "What is their date of birth?" in texts(help_)
