@@ -9,6 +9,7 @@ even when they never started a report."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from bot.core.actions import InlineButton, InlineKeyboard, ReplyButton, ReplyKeyboard
@@ -172,8 +173,6 @@ def shown(key: str, value: Any, t: Translator) -> str:
     if value is None or value == "":
         return "—"
     if key == "birth":
-        from datetime import date
-
         return t.date(date.fromisoformat(str(value)))
     if key == "relation":
         return t(RELATIONS.get(str(value), "")) or "—"
