@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from bot.services.retention import erase_expired
 from emulator import Emulator, TranscriptEntry
 from storage.models import Report, ReportEvent, Search, SearchMatch
-from tests.e2e.conftest import Running, officer_desk
+from tests.e2e.conftest import Clock, Running, officer_desk
 from tests.e2e.phone import WAIT, WAY_HOME, Phone
 
 GROUP = -1001000000019
@@ -66,10 +67,15 @@ async def daughter_reports(emu: Emulator, hotline: object) -> Phone:
     return phone
 
 
-async def mother_searches(emu: Emulator, hotline: object) -> Phone:
+async def mother_searches(emu: Emulator, hotline: object, welcome: bool = False) -> Phone:
+    """/find, or (`welcome`) the welcome's button of someone who opens the bot for the first time."""
     phone = Phone(emu, MOTHER, "en", hotline.catalogs, name="Aminah")  # type: ignore[attr-defined]
     after = phone.last_id()
-    await emu.send_command(phone.user, "find")
+    if welcome:
+        await phone.command("start", "Do you agree to continue?")
+        await phone.tap("f:welcome:find", None)
+    else:
+        await emu.send_command(phone.user, "find")
     await words(phone, "Looking for a family member or a friend", after)
     await phone.tap("sk:agree:yes", None)
     await words(phone, "What is the full name of the person you are looking for?", after)
@@ -183,3 +189,29 @@ async def test_her_delete_closes_the_ask_and_the_mothers_delete_erases_her_searc
             await asyncio.sleep(0.1)
             session.expire_all()
         assert await session.get(Search, search_id) is None
+
+
+@pytest.fixture
+async def later(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[Running]:
+    async with officer_desk(emu, tmp_path, framework, "polling", GROUP, OFFICER, STAFF, Clock(emu)) as r:
+        yield r
+
+
+async def test_a_search_from_the_welcome_ends_after_the_retention_days(later: Running) -> None:
+    emu, hotline, clock = later.emu, later.hotline, later.clock
+    assert isinstance(clock, Clock)
+    mother = await mother_searches(emu, hotline, welcome=True)
+    days = later.settings.retention_days
+    clock.advance((days - 1) * 86400)
+    await erase_expired(hotline.sessions, later.settings.reference_prefix, clock(), days)
+    after = mother.last_id()
+    await emu.send_command(mother.user, "status")
+    assert STILL in ((await words(mother, "Your search CARI-000001", after)).text or "")
+    clock.advance(2 * 86400)
+    await erase_expired(hotline.sessions, later.settings.reference_prefix, clock(), days)
+    async with hotline.sessions() as session:
+        ended = (await session.scalars(select(Search))).one()
+    assert ended.status == "expired" and ended.sought_name is None and ended.seeker_contact is None
+    after = mother.last_id()
+    await emu.send_command(mother.user, "status")
+    await words(mother, "This search has ended. Send /find to look again.", after)
