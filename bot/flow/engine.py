@@ -291,7 +291,8 @@ def welcomed(state: State, value: str, ctx: Context, t: Translator) -> Outcome:
     if value == "sos":
         return call_for_help(state.with_(data={**state.data, "safe": "sos"}), close, [GiveConsent()], ctx, t)
     new_state, out = ask(state.with_(step="safe"), ctx, t)
-    return Outcome(new_state, [*close, *out], [GiveConsent()])
+    # "not said" until the next question answers it (someone who only searched was written to first)
+    return Outcome(new_state, [*close, *out], [GiveConsent(), SetContactPref(ContactPref.UNSET)])
 
 
 def safe_answer(state: State, value: str, ctx: Context, t: Translator) -> Outcome:

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.core.actions import InlineKeyboard
+from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
 from bot.flow.engine import advance
-from bot.flow.model import Context, GiveConsent, Outcome, Reply, SendSearch, State, Step
+from bot.flow.model import Context, GiveConsent, Outcome, Reply, SendSearch, SetContactPref, State, Step
 from bot.flow.seeking import SEEK
 from bot.i18n import Catalogs
 
@@ -134,3 +135,11 @@ def test_a_command_while_searching_before_any_report_keeps_the_search() -> None:
         assert "What is their date of birth?" in texts(again) and again.state.data[SEEK]["name"] == "Siti"
     help_ = command(state, "help")
     assert "/find" in texts(help_) and "What is their date of birth?" in texts(help_)
+
+
+def test_a_relative_who_later_reports_is_not_written_to_first_until_they_say_so() -> None:
+    """Sending a search lets the embassy write to the one who searched (services.searches); agreeing
+    to a report sets that back to "not said" until the next question answers it."""
+    welcome = command(State(step=Step.NEW, lang="en"), "start")
+    agreed = press(welcome.state, "f:welcome:agree")
+    assert SetContactPref(ContactPref.UNSET) in agreed.effects and GiveConsent() in agreed.effects
