@@ -30,6 +30,7 @@ from bot.handlers.broadcast_answers import BroadcastAnswers
 from bot.handlers.citizen import CitizenHandler
 from bot.handlers.console_login import ConsoleLogin
 from bot.handlers.flight_answers import FlightAnswers
+from bot.handlers.found_answers import FoundAnswers
 from bot.handlers.officer import OfficerHandler
 from bot.handlers.officer_desk import OfficerDesk
 from bot.handlers.staff import StaffHandler
@@ -45,6 +46,7 @@ from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.casework import Casework
 from bot.services.console_access import ConsoleAccess, Role
 from bot.services.conversation import Conversations, Mission
+from bot.services.families import Families
 from bot.services.flights import Flights, checkin_key
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
@@ -126,6 +128,8 @@ class Hotline:
             checkin_key(token) if token else None,
         )  # fmt: skip
         self.flight_answers = FlightAnswers(self.flights, self.people, self.catalogs)
+        self.families = Families(self.sessions, clock, self.catalogs, settings.mission_name, self.wake)
+        self.found_answers = FoundAnswers(self.families, self.people, self.catalogs)
         self.citizens = CitizenHandler(
             self.conversations, self.people, self.catalogs, self.wake, self.flights
         )
@@ -203,6 +207,8 @@ class Hotline:
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.answers.handle(inp, port)))
         elif self.flight_answers.wants(inp):  # a passenger's answer to their flight's notice
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.flight_answers.handle(inp, port)))
+        elif self.found_answers.wants(inp):  # the person a family looks for: may we tell them?
+            await self.locks.run(inp.chat_id, self._once(inp, lambda: self.found_answers.handle(inp, port)))
         elif self.console_login.wants(inp):
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.console_login.handle(inp, port)))
         elif await self.staff.wants(inp):
@@ -263,7 +269,7 @@ class Hotline:
             access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
-            sitreps=self.sitreps,
+            sitreps=self.sitreps, families=self.families,
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None

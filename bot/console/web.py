@@ -23,6 +23,7 @@ from bot.services.broadcasts.drafting import Broadcasting
 from bot.services.case_table import CaseFilters
 from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
+from bot.services.families import Families
 from bot.services.flights import Flights
 from bot.services.sitreps import Sitreps
 
@@ -71,6 +72,7 @@ class Console:
     secure: bool  # served over https: the session cookie is Secure
     tiles: str = ""  # the map's tile URL template ("": a plain background)
     sitreps: Sitreps | None = None  # the daily situation report (/sitrep)
+    families: Families | None = None  # families looking for someone (/searches)
 
     @property
     def tiles_origin(self) -> str:

@@ -36,6 +36,7 @@ STAGE_WORDS: dict[str, str] = {
     Stage.STAYING: N_("You chose to stay. Write to us here if you need help again."),
     Stage.CLOSED: N_("Your case is closed. Write to us here if you need help again."),
 }
+FIND_HELP = N_("/find – look for a family member or friend who may have come to the embassy")
 IN_FORM = (*BY_ID, Step.SUMMARY, Step.CHANGE)
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
 # (held messages wait on: see releases_held)
@@ -129,6 +130,7 @@ def help_text(ctx: Context, t: Translator) -> str:
         t(N_("This is the hotline of {mission}. Answer the questions and an officer will contact you."),
           mission=ctx.mission),
         commands_text(t),
+        t(FIND_HELP),
         t(TRANSFER_WARNING),
     ]  # fmt: skip
     if ctx.phone:

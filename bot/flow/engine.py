@@ -7,7 +7,7 @@ from typing import Any
 from bot.core.callbacks import Callback, Scope
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
-from bot.flow import commands
+from bot.flow import commands, seeking
 from bot.flow.asking import (
     DONE,
     NO_DANGER,
@@ -80,6 +80,8 @@ REST_FIELDS = (
 
 def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[state.lang]
+    if (sought := seeking.route(state, inp, ctx, catalogs)) is not None:  # looking for someone
+        return sought
     if inp.kind is Kind.TEXT and is_sos_word(inp.text):
         return sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
     if inp.kind is Kind.TEXT and is_danger_word(inp.text):
@@ -289,7 +291,8 @@ def welcomed(state: State, value: str, ctx: Context, t: Translator) -> Outcome:
     if value == "sos":
         return call_for_help(state.with_(data={**state.data, "safe": "sos"}), close, [GiveConsent()], ctx, t)
     new_state, out = ask(state.with_(step="safe"), ctx, t)
-    return Outcome(new_state, [*close, *out], [GiveConsent()])
+    # "not said" until the next question answers it (someone who only searched was written to first)
+    return Outcome(new_state, [*close, *out], [GiveConsent(), SetContactPref(ContactPref.UNSET)])
 
 
 def safe_answer(state: State, value: str, ctx: Context, t: Translator) -> Outcome:

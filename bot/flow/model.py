@@ -131,6 +131,13 @@ class EraseMyData:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class SendSearch:
+    """A relative's search, sent (bot.flow.seeking): name, birth, place, relation, seeker, contact."""
+
+    fields: dict[str, Any]
+
+
 Effect = (
     SetLanguage
     | GiveConsent
@@ -140,6 +147,7 @@ Effect = (
     | PatchReport
     | CitizenMessage
     | EraseMyData
+    | SendSearch
 )
 Output = Reply | Close | Redraw | Notice | Wipe
 
@@ -157,6 +165,7 @@ class Context:
     stage: str | None = None  # where the case stands on its way home (bot.core.stage), for /status
     queued: bool = False  # an SOS passed this chat's slowed messages, which still wait their turn
     searching: bool = False  # officers are looking for the citizen after an SOS (services.sos)
+    searches: tuple[tuple[str, str], ...] = ()  # a relative's searches (reference, status), for /status
 
 
 @dataclass(slots=True)

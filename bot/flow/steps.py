@@ -102,6 +102,7 @@ WELCOME = Question(
     N_("Do you agree to continue?"),
     options=(
         Option("agree", N_("✅ I agree")),
+        Option("find", N_("🔎 I am looking for someone")),
         Option("not_now", N_("Not now")),
         Option("sos", N_("🆘 I am in danger now")),
     ),

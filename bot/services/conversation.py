@@ -12,7 +12,7 @@ citizen and their report as objects in the same unit of work."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ from bot.flow.model import (
     PatchReport,
     RecordSOS,
     Reply,
+    SendSearch,
     SetContactPref,
     SetLanguage,
     State,
@@ -42,6 +43,7 @@ from bot.flow.model import (
     unsent_replies,
 )
 from bot.i18n import Catalogs, Translator, pick_language
+from bot.services import searches
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -103,6 +105,8 @@ class Conversations:
             lang = pick_language(row.language, inp.language_code)
             state = State(row.step, dict(row.data), lang, row.report_id, bool(row.submitted))
             ctx = self._context(now, row.reference, row.status, overtaking, row.sos_since, row.stage)
+            if inp.kind is Kind.COMMAND and inp.command in ("status", "delete"):  # a relative's searches
+                ctx = replace(ctx, searches=await searches.notes(conn, inp.user_id))
             if handled is None:  # taken before (a retry, a restart): its answer may not have gone
                 if not row.data.get(UNSENT):
                     return Turn(None)
@@ -201,7 +205,33 @@ class Conversations:
                 if linked is not None:
                     await alerts.erased(linked, searched)
                 linked = None
+            elif isinstance(effect, SendSearch):
+                await self._search(session, outcome, citizen, state.lang, effect, now)
+        if linked is not None and any(_matters(e) for e in outcome.effects):
+            officers = self.catalogs[self.alerts.officer_language]
+            await searches.case_changed(session, linked, now, self.alerts.officer_chat_id, officers)
         return linked
+
+    async def _search(
+        self,
+        session: AsyncSession,
+        outcome: Outcome,
+        citizen: Citizen,
+        lang: str,
+        effect: SendSearch,
+        now: datetime,
+    ) -> None:
+        """A relative's search, sent: stored and matched; its reference goes into the answer."""
+        officers = self.catalogs[self.alerts.officer_language]
+        search = await searches.submit(
+            session, citizen, lang, effect.fields, now, self.mission.retention_days,
+            self.alerts.officer_chat_id, officers,
+        )  # fmt: skip
+        outcome.out[:] = [
+            Reply(o.text.replace("{search}", search.reference or ""), o.markup, o.question, o.protect)
+            if isinstance(o, Reply) else o
+            for o in outcome.out
+        ]  # fmt: skip
 
     async def remember_sent(
         self,
@@ -233,6 +263,13 @@ class Conversations:
                     if found is not None:
                         await store.rewrite(chat_id, *_with_sent(*found, sent, question, now, delivered), now)
             return await release_held(conn, chat_id, now) if release else 0
+
+
+def _matters(effect: object) -> bool:
+    """Whether this change of a case may answer a family's search (services.searches)."""
+    if isinstance(effect, PatchReport):
+        return bool(searches.CHANGED_FIELDS & effect.fields.keys())
+    return isinstance(effect, Submit)
 
 
 def _plain(outcome: Outcome, row: ChatRow) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.case import OPEN_STATUSES, Status
+from bot.services import searches
 from bot.services.drafts import expire_drafts
 from bot.services.reports import Reports
 from storage.models import Report, ReportEvent
@@ -66,7 +67,21 @@ async def erase_expired(
                 await reports.wipe(report, "system", KIND)
         erased += len(batch)
         if len(batch) < BATCH:
+            await expire_searches(sessions, now)
             return erased
+
+
+async def expire_searches(sessions: async_sessionmaker[AsyncSession], now: datetime) -> int:
+    """Families' searches older than HOTLINE_RETENTION_DAYS (set when sent): erased, marked expired."""
+    ended = 0
+    while True:
+        async with sessions() as session, session.begin():
+            count = await searches.expire(session, now, BATCH)
+        ended += count
+        if count < BATCH:
+            if ended:
+                log.info("retention: %d families' searches expired", ended)
+            return ended
 
 
 async def keep_erasing(

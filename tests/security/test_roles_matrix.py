@@ -47,16 +47,26 @@ OFFICER_ARGS = {
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
     "stage": "1 verified ktp",
 }  # fmt: skip
-CITIZEN_COMMANDS = ("start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel")
+CITIZEN_COMMANDS = (
+    "start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel", "find",
+)  # fmt: skip
 STAFF_COMMANDS = ("broadcast", "broadcasts")
 # Button data on a card of case 1, staff's panels and broadcast #1, the broadcast's answer, a citizen's own.
 OFFICER_BUTTONS = ("o:ack:1", "o:take:1", "o:det:1")
 STAFF_BUTTONS = ("bc:rep:1", "bc:csv:1", "bc:n", "bc:stop:1")
 ANSWER_BUTTONS = (f"{Scope.ANSWER.value}:1:yes",)
 FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged answer, refused for all
+FOUND_BUTTONS = (f"{Scope.FOUND.value}:1:yes",)  # nobody was asked about a family's search: refused
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
-                   "hide:no", "pref:any", "dgr:no", "sos")  # fmt: skip
-BUTTONS = (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *FLIGHT_BUTTONS, *CITIZEN_BUTTONS)
+                   "hide:no", "pref:any", "dgr:no", "sos", "sk:agree:yes")  # fmt: skip
+BUTTONS = (
+    *OFFICER_BUTTONS,
+    *STAFF_BUTTONS,
+    *ANSWER_BUTTONS,
+    *FLIGHT_BUTTONS,
+    *FOUND_BUTTONS,
+    *CITIZEN_BUTTONS,
+)
 PREFIXES = {d.split(":")[0] for d in BUTTONS}
 
 DESK = {"officer", "staff", "supervisor"}  # may use the case commands (in private: staff, supervisors)
@@ -97,8 +107,8 @@ def expected_button(role: str, where: str, data: str) -> str:
         return "allowed" if role in STAFF_ROLES else "refused"
     if prefix == Scope.ANSWER:
         return "allowed" if role == "citizen" else "refused"  # only a recipient's answer counts
-    if prefix == Scope.FLIGHT:
-        return "refused"  # only a passenger's answer counts, and nobody is on a flight here
+    if prefix in (Scope.FLIGHT, Scope.FOUND):
+        return "refused"  # only a passenger's (a person asked's) answer counts, and nobody is here
     return "own"  # a citizen's flow buttons act on the presser's own chat only (or are no longer active)
 
 
