@@ -57,6 +57,7 @@ class Incoming:
     reply_to_bot: bool = False  # the message replied to is the bot's own
     thread_id: int | None = None
     file_id: str | None = None
+    bot_username: str | None = None  # the bot's own @username (getMe), to say which bot is the real one
 
     @property
     def is_private(self) -> bool:

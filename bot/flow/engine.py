@@ -7,7 +7,7 @@ from typing import Any
 from bot.core.callbacks import Callback, Scope
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
-from bot.flow import commands
+from bot.flow import commands, verify
 from bot.flow.asking import (
     DONE,
     NO_DANGER,
@@ -80,6 +80,9 @@ REST_FIELDS = (
 
 def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[state.lang]
+    if verify.takes(state, inp):  # /verify and the scam report: beside the report, any time
+        return verify.advance(state, inp, ctx, catalogs)
+    state = verify.aside(state, inp)
     if inp.kind is Kind.TEXT and is_sos_word(inp.text):
         return sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
     if inp.kind is Kind.TEXT and is_danger_word(inp.text):

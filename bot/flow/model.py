@@ -131,6 +131,16 @@ class EraseMyData:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class ReportScam:
+    """Someone posing as the embassy, as the citizen reported them (bot.flow.verify)."""
+
+    channel: str | None
+    who: str | None
+    asked_for: str | None
+    detail: str | None
+
+
 Effect = (
     SetLanguage
     | GiveConsent
@@ -140,6 +150,7 @@ Effect = (
     | PatchReport
     | CitizenMessage
     | EraseMyData
+    | ReportScam
 )
 Output = Reply | Close | Redraw | Notice | Wipe
 
@@ -157,6 +168,10 @@ class Context:
     stage: str | None = None  # where the case stands on its way home (bot.core.stage), for /status
     queued: bool = False  # an SOS passed this chat's slowed messages, which still wait their turn
     searching: bool = False  # officers are looking for the citizen after an SOS (services.sos)
+    website: str | None = None  # the official website that links to the bot (/verify)
+    fees: str | None = None  # the official fees, in the mission's words (/verify)
+    scams_today: int = 0  # scam reports this account sent in the last 24 hours (counted when needed)
+    scam_limit: int = 3  # how many it may send in 24 hours
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("language", N_("Bahasa Indonesia or English")),
     ("delete", N_("Delete your data")),
     ("hide", N_("Delete this chat from your phone")),
+    ("verify", N_("Is this the real embassy? Report a scam")),
     ("help", N_("How the hotline works")),
     ("cancel", N_("Stop the report and delete your answers")),
 )
