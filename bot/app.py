@@ -36,6 +36,7 @@ from bot.handlers.staff import StaffHandler
 from bot.handlers.staff_desk import StaffDesk
 from bot.i18n import Catalogs
 from bot.keys import keyring_for
+from bot.services import scams
 from bot.services.admission import Admission
 from bot.services.alerts import KINDS as ALERT_KINDS
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
@@ -114,6 +115,9 @@ class Hotline:
             phone=settings.hotline_phone,
             retention_days=settings.retention_days,
             zone=settings.zone,
+            website=settings.website,
+            fees=settings.fees,
+            scam_limit=settings.scam_reports_per_day,
         )
         self.sender: Sender | None = None
         self.leader = Leadership(engine)  # which worker sends (one on PostgreSQL), and signals to it
@@ -293,6 +297,7 @@ class Hotline:
         )
         composers: dict[str, Composer] = dict.fromkeys(ALERT_KINDS, composer)
         composers.update(dict.fromkeys(BROADCAST_KINDS, broadcast))
+        composers[scams.KIND] = scams.ScamComposer(self.catalogs, s.officer_language)
 
         async def on_sent(session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
             await composer.on_sent(session, row, message_id)

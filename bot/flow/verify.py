@@ -18,7 +18,7 @@ from bot.core.callbacks import Callback, Scope, callback
 from bot.core.incoming import Incoming, Kind
 from bot.core.scam import ASKED, CHANNELS, DETAIL_LIMIT, WHO_LIMIT
 from bot.flow.asking import SKIP, TRANSFER_WARNING, ask, rows, sos_row, with_sos
-from bot.flow.commands import IN_FORM
+from bot.flow.commands import IN_FORM, yes_no
 from bot.flow.model import (
     NOT_ON_SCREEN,
     Close,
@@ -30,6 +30,7 @@ from bot.flow.model import (
     Reply,
     ReportScam,
     State,
+    Step,
     unsent_replies,
 )
 from bot.flow.sos import is_danger_word, is_sos_word
@@ -40,6 +41,7 @@ COMMAND = "verify"
 START, SEND, DROP, DONE = "report", "send", "drop", "done"
 HOW, WHO, ASKED_FOR, MORE, CHECK = "how", "who", "asked", "more", "check"
 TYPED = (WHO, MORE)  # the steps that read typed text
+BEFORE_CONSENT = (Step.NEW, Step.WELCOME, Step.DECLINED)
 
 PROMPTS = {
     HOW: N_("How did they contact you?"),
@@ -54,6 +56,8 @@ AFTER = {HOW: WHO, WHO: ASKED_FOR, ASKED_FOR: MORE, MORE: CHECK}
 def takes(state: State, inp: Incoming) -> bool:
     """Whether this update is for /verify or the scam report being written."""
     if inp.kind is Kind.COMMAND:
+        if inp.command == "delete":  # before consent too: someone who only reported a scam may erase it
+            return state.step in BEFORE_CONSENT
         return inp.command == COMMAND or (inp.command == "cancel" and DRAFT in state.data)
     if inp.kind is Kind.BUTTON:
         pressed = Callback.parse(inp.callback_data)
@@ -93,6 +97,9 @@ def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Ou
     draft = state.data.get(DRAFT)
     if inp.kind is Kind.COMMAND and inp.command == "cancel":
         return dropped(state, ctx, t)
+    if inp.kind is Kind.COMMAND and inp.command == "delete":  # the same confirmation as after consent
+        text = t(N_("Delete all your data from the hotline? The embassy will no longer see your report."))
+        return Outcome(left(state), [Reply(text, yes_no(t, Scope.DELETE, t(N_("Yes, delete my data"))))])
     if inp.kind is Kind.COMMAND:
         return Outcome(*back(state, [verify_reply(inp, ctx, t)], ctx, t))
     if inp.kind is Kind.TEXT:

@@ -15,7 +15,7 @@ from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.core.stage import Stage
 from bot.flow.model import Step
-from bot.services import stages
+from bot.services import scams, stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
@@ -119,6 +119,7 @@ class Reports:
         """The citizen's own /delete: personal values go, the trail says it happened."""
         for report in await reports_of(self.session, citizen.id):
             await self.wipe(report, "citizen", "erased_by_citizen")
+        await scams.erase_of(self.session, citizen.telegram_user_id)  # the impostors they reported
         citizen.consent_at = None
         citizen.contact_pref = ContactPref.UNSET  # asked again if they come back
 
