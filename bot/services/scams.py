@@ -24,6 +24,7 @@ from bot.i18n import N_, Catalogs
 from bot.services.outbox.queue import enqueue
 from storage.models import Citizen, OutboxMessage, Report, ScamReport
 
+HOW, WHO, ASKED_FOR, MORE = N_("How"), N_("Who"), N_("Asked for"), N_("More")  # the card's labels
 KIND = "scam"  # the outbox kind of a scam report's card in the officer group
 PRIORITY = 7  # behind alerts and cards: nobody's life hangs on it
 WINDOW = timedelta(hours=24)  # the limit counts the reports of this long
@@ -128,14 +129,14 @@ class ScamComposer:
         t = self.catalogs[self.language]
         lines = [t(N_("🚩 Scam reported · {when}"), when=t.datetime(found.created_at))]
         if found.channel in CHANNELS:
-            lines.append(f"{t(N_('How'))}: {t(CHANNELS[found.channel])}")
+            lines.append(f"{t(HOW)}: {t(CHANNELS[found.channel])}")
         if found.who:
-            lines.append(f"{t(N_('Who'))}: {found.who}")
+            lines.append(f"{t(WHO)}: {found.who}")
         asked = [t(ASKED[v]) for v in asked_values(found.asked_for)]
         if asked:
-            lines.append(f"{t(N_('Asked for'))}: {', '.join(asked)}")
+            lines.append(f"{t(ASKED_FOR)}: {', '.join(asked)}")
         if found.detail:
-            lines.append(f"{t(N_('More'))}: {found.detail}")
+            lines.append(f"{t(MORE)}: {found.detail}")
         reference = await case_of(session, found.user_id)
         if reference:
             lines.append(t(N_("Reported by the citizen of {reference}."), reference=reference))

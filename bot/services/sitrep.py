@@ -267,8 +267,9 @@ def scam_line(f: Figures, t: Translator) -> str:
     if not f.scam_reports:
         return said
     order = [*CHANNELS, ""]
+    unsaid = t(N_("not said"))
     ways = [
-        f"{t(CHANNELS[c]) if c in CHANNELS else t(N_('not said'))} {t.number(f.scams[c])}"
+        f"{t(CHANNELS[c]) if c in CHANNELS else unsaid} {t.number(f.scams[c])}"
         for c in sorted(f.scams, key=lambda c: order.index(c) if c in order else len(order))
     ]
     return f"{said} ({' · '.join(ways)})"

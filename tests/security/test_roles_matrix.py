@@ -47,7 +47,8 @@ OFFICER_ARGS = {
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
     "stage": "1 verified ktp",
 }  # fmt: skip
-CITIZEN_COMMANDS = ("start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel")
+CITIZEN_COMMANDS = ("start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel",
+                    "verify")  # fmt: skip
 STAFF_COMMANDS = ("broadcast", "broadcasts")
 # Button data on a card of case 1, staff's panels and broadcast #1, the broadcast's answer, a citizen's own.
 OFFICER_BUTTONS = ("o:ack:1", "o:take:1", "o:det:1")
@@ -55,7 +56,7 @@ STAFF_BUTTONS = ("bc:rep:1", "bc:csv:1", "bc:n", "bc:stop:1")
 ANSWER_BUTTONS = (f"{Scope.ANSWER.value}:1:yes",)
 FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged answer, refused for all
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
-                   "hide:no", "pref:any", "dgr:no", "sos")  # fmt: skip
+                   "hide:no", "pref:any", "dgr:no", "sos", "vf:report")  # fmt: skip
 BUTTONS = (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *FLIGHT_BUTTONS, *CITIZEN_BUTTONS)
 PREFIXES = {d.split(":")[0] for d in BUTTONS}
 
