@@ -267,7 +267,7 @@ class Hotline:
             access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
-            sitreps=self.sitreps,
+            sitreps=self.sitreps, scams=scams.ScamReports(self.sessions),
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None

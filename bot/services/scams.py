@@ -9,14 +9,16 @@ one (officers see that case anyway), never their name or Telegram account.
 An account may send `HOTLINE_SCAM_REPORTS_PER_DAY` reports in 24 hours (`sent_lately`, counted by
 the conversation only when the flow needs it). The citizen's /delete erases who, the details and the
 link to their account (`erase_of`); retention deletes reports older than HOTLINE_RETENTION_DAYS
-(`expire`). The daily report counts them by channel (`per_channel`)."""
+(`expire`). The daily report counts them by channel (`per_channel`); the console lists the newest
+(`ScamReports`, staff and supervisors)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from bot.core.actions import Action, SendMessage
 from bot.core.scam import ASKED, CHANNELS, asked_values
@@ -143,3 +145,49 @@ class ScamComposer:
         else:
             lines.append(t(N_("Reported by someone without a case.")))
         return SendMessage(row.chat_id, "\n".join(lines)[:4096])
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A scam report as the console lists it: what officers read on its card."""
+
+    id: int
+    at: datetime
+    channel: str | None
+    asked_for: tuple[str, ...]
+    who: str | None
+    detail: str | None
+    reference: str | None  # the reporter's own case, if they have one
+    erased: bool  # its reporter erased their data
+
+
+class ScamReports:
+    """The console's view of the scam reports (staff and supervisors: bot.console.scams)."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def recent(self, limit: int = 200) -> list[Listed]:
+        """The newest scam reports, newest first."""
+        async with self.sessions() as session:
+            found = list(
+                await session.scalars(select(ScamReport).order_by(ScamReport.id.desc()).limit(limit))
+            )
+            users = {s.user_id for s in found if s.user_id != ERASED}
+            cases: dict[int, str] = {}
+            if users:
+                query = (
+                    select(Citizen.telegram_user_id, Report.reference)
+                    .join(Report, Report.citizen_id == Citizen.id)
+                    .where(Citizen.telegram_user_id.in_(users), Report.reference.is_not(None))
+                    .order_by(Report.id)
+                )
+                cases = {int(user): str(reference) for user, reference in await session.execute(query)}
+        return [self._listed(s, cases) for s in found]
+
+    @staticmethod
+    def _listed(s: ScamReport, cases: dict[int, str]) -> Listed:
+        return Listed(
+            id=s.id, at=s.created_at, channel=s.channel, asked_for=tuple(asked_values(s.asked_for)),
+            who=s.who, detail=s.detail, reference=cases.get(s.user_id), erased=s.user_id == ERASED,
+        )  # fmt: skip

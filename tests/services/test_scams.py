@@ -19,7 +19,7 @@ from bot.services.retention import erase_expired
 from bot.services.sitrep import figures, scam_line
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
-from storage.models import OutboxMessage, ScamReport
+from storage.models import Citizen, OutboxMessage, Report, ScamReport
 from tests.support.databases import database_url
 
 ZONE = ZoneInfo("Asia/Phnom_Penh")
@@ -106,3 +106,23 @@ async def test_retention_deletes_old_scam_reports_and_the_limit_counts_a_day(
     async with sessions() as session:
         left = list(await session.scalars(select(ScamReport.created_at)))
     assert len(left) == 2
+
+
+async def test_the_console_lists_the_newest_first_with_the_reporters_case_only(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    async with sessions() as session, session.begin():
+        citizen = Citizen(telegram_user_id=8, chat_id=8)
+        session.add(citizen)
+        await session.flush()
+        session.add(Report(citizen_id=citizen.id, language="id", reference="PNH-000042"))
+    await add(sessions, 8, NOW - timedelta(hours=1), "facebook")
+    await add(sessions, 9, NOW)
+    async with sessions() as session, session.begin():
+        await scams.erase_of(session, 9)
+    listed = await scams.ScamReports(sessions).recent()
+    assert [(s.channel, s.reference, s.erased, s.who) for s in listed] == [
+        ("telegram", None, True, None),
+        ("facebook", "PNH-000042", False, "Pak Budi +62 812"),
+    ]
+    assert listed[1].asked_for == ("money",)
