@@ -37,6 +37,7 @@ from bot.handlers.staff import StaffHandler
 from bot.handlers.staff_desk import StaffDesk
 from bot.i18n import Catalogs
 from bot.keys import keyring_for
+from bot.services import scams
 from bot.services.admission import Admission
 from bot.services.alerts import KINDS as ALERT_KINDS
 from bot.services.alerts import AlertComposer, AlertSettings, watch_sos
@@ -116,6 +117,9 @@ class Hotline:
             phone=settings.hotline_phone,
             retention_days=settings.retention_days,
             zone=settings.zone,
+            website=settings.website,
+            fees=settings.fees,
+            scam_limit=settings.scam_reports_per_day,
         )
         self.sender: Sender | None = None
         self.leader = Leadership(engine)  # which worker sends (one on PostgreSQL), and signals to it
@@ -269,7 +273,7 @@ class Hotline:
             access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
-            sitreps=self.sitreps, families=self.families,
+            sitreps=self.sitreps, families=self.families, scams=scams.ScamReports(self.sessions),
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None
@@ -299,6 +303,7 @@ class Hotline:
         )
         composers: dict[str, Composer] = dict.fromkeys(ALERT_KINDS, composer)
         composers.update(dict.fromkeys(BROADCAST_KINDS, broadcast))
+        composers[scams.KIND] = scams.ScamComposer(self.catalogs, s.officer_language)
 
         async def on_sent(session: AsyncSession, row: OutboxMessage, message_id: int | None) -> None:
             await composer.on_sent(session, row, message_id)

@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     mission_name: str = "KBRI Phnom Penh"
     reference_prefix: str = "PNH"
     hotline_phone: str | None = None
+    website: str | None = None  # the official website that links to the bot (shown by /verify)
+    fees: str | None = None  # the official fees, in the mission's words (shown by /verify)
+    scam_reports_per_day: int = Field(default=3, ge=1, le=100)  # one account's scam reports in 24 hours
     timezone: str = "Asia/Phnom_Penh"
     retention_days: int = Field(default=180, ge=1, le=3650)
     draft_days: int = Field(default=7, ge=1, le=365)  # a report begun and left this long is erased

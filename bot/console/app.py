@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.console import broadcasts, flights, miniapp, searches, sitrep, views
+from bot.console import broadcasts, flights, miniapp, scams, searches, sitrep, views
 from bot.console.web import (
     CONSOLE,
     MAX_FORM,
@@ -68,6 +68,7 @@ def make_app(console: Console) -> web.Application:
     flights.add_routes(app)
     sitrep.add_routes(app)  # the daily situation report
     searches.add_routes(app)  # families looking for someone
+    scams.add_routes(app)  # scam reports (/verify)
     miniapp.add_routes(app)  # the console inside Telegram
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app

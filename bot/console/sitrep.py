@@ -10,7 +10,7 @@ from aiohttp import web
 from bot.console.web import CONSOLE, day_of, person_of, render
 from bot.core.stage import ENDINGS, WAY_HOME
 from bot.i18n import N_
-from bot.services.sitrep import STAGE_LABELS, flight_line, scope, waiting_lines
+from bot.services.sitrep import STAGE_LABELS, flight_line, scam_line, scope, waiting_lines
 from bot.services.sitreps import Sitreps
 
 # the cases behind each line of what waits (services.sitrep.waiting_lines, in its order)
@@ -50,7 +50,8 @@ async def page(request: web.Request) -> web.Response:
     flights = [t(N_("Departed: {flight}"), flight=flight_line(one, t, True)) for one in figures.departed]
     flights += [t(N_("Planned: {flight}"), flight=flight_line(one, t, False)) for one in figures.planned]
     return render(request, "sitrep.html", f=figures, day=day.isoformat(), today=sitreps.today().isoformat(),
-                  scope=scope(figures, t), stages=stages, waiting=waiting, flights=flights)  # fmt: skip
+                  scope=scope(figures, t), stages=stages, waiting=waiting, flights=flights,
+                  scams=scam_line(figures, t))  # fmt: skip
 
 
 async def chart(request: web.Request) -> web.Response:

@@ -25,6 +25,7 @@ from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
 from bot.services.families import Families
 from bot.services.flights import Flights
+from bot.services.scams import ScamReports
 from bot.services.sitreps import Sitreps
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ class Console:
     tiles: str = ""  # the map's tile URL template ("": a plain background)
     sitreps: Sitreps | None = None  # the daily situation report (/sitrep)
     families: Families | None = None  # families looking for someone (/searches)
+    scams: ScamReports | None = None  # what people reported of impostors (/scams)
 
     @property
     def tiles_origin(self) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -57,6 +57,8 @@ class Incoming:
     reply_to_bot: bool = False  # the message replied to is the bot's own
     thread_id: int | None = None
     file_id: str | None = None
+    # the bot's own @username (getMe), to say which bot is the real one (/verify); not the update's content
+    bot_username: str | None = field(default=None, compare=False)
 
     @property
     def is_private(self) -> bool:

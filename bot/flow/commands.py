@@ -129,7 +129,7 @@ def help_text(ctx: Context, t: Translator) -> str:
     parts = [
         t(N_("This is the hotline of {mission}. Answer the questions and an officer will contact you."),
           mission=ctx.mission),
-        commands_text(t),
+        commands_text(t) + "\n" + t(N_("/verify – is this the real embassy? Report a scam")),
         t(FIND_HELP),
         t(TRANSFER_WARNING),
     ]  # fmt: skip

@@ -7,7 +7,7 @@ from typing import Any
 from bot.core.callbacks import Callback, Scope
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
-from bot.flow import commands, seeking
+from bot.flow import commands, seeking, verify
 from bot.flow.asking import (
     DONE,
     NO_DANGER,
@@ -80,8 +80,14 @@ REST_FIELDS = (
 
 def advance(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcome:
     t = catalogs[state.lang]
+    # /verify and the scam report: beside the report and a search, any time
+    if verify.takes(state, inp) and inp.command != "delete":
+        return verify.advance(state, inp, ctx, catalogs)
+    state = verify.aside(state, inp)
     if (sought := seeking.route(state, inp, ctx, catalogs)) is not None:  # looking for someone
         return sought
+    if verify.takes(state, inp):  # /delete before consent: someone who only reported a scam may erase it
+        return verify.advance(state, inp, ctx, catalogs)
     if inp.kind is Kind.TEXT and is_sos_word(inp.text):
         return sos_now(state, ctx, t)  # the word SOS typed alone is an SOS, at any step
     if inp.kind is Kind.TEXT and is_danger_word(inp.text):

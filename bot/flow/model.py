@@ -138,6 +138,16 @@ class SendSearch:
     fields: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class ReportScam:
+    """Someone posing as the embassy, as the citizen reported them (bot.flow.verify)."""
+
+    channel: str | None
+    who: str | None
+    asked_for: str | None
+    detail: str | None
+
+
 Effect = (
     SetLanguage
     | GiveConsent
@@ -148,6 +158,7 @@ Effect = (
     | CitizenMessage
     | EraseMyData
     | SendSearch
+    | ReportScam
 )
 Output = Reply | Close | Redraw | Notice | Wipe
 
@@ -166,6 +177,10 @@ class Context:
     queued: bool = False  # an SOS passed this chat's slowed messages, which still wait their turn
     searching: bool = False  # officers are looking for the citizen after an SOS (services.sos)
     searches: tuple[tuple[str, str], ...] = ()  # a relative's searches (reference, status), for /status
+    website: str | None = None  # the official website that links to the bot (/verify)
+    fees: str | None = None  # the official fees, in the mission's words (/verify)
+    scams_today: int = 0  # scam reports this account sent in the last 24 hours (counted when needed)
+    scam_limit: int = 3  # how many it may send in 24 hours
 
 
 @dataclass(slots=True)

@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("delete", N_("Delete your data")),
     ("hide", N_("Delete this chat from your phone")),
     ("find", N_("Look for a family member or friend")),
+    ("verify", N_("Is this the real embassy? Report a scam")),
     ("help", N_("How the hotline works")),
     ("cancel", N_("Stop the report and delete your answers")),
 )

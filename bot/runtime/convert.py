@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -146,6 +147,11 @@ READER = TypeAdapter(Update)  # the adapter's call is a little quicker than Upda
 
 def to_incoming(update: Mapping[str, Any], bot_username: str | None = None) -> Incoming | None:
     """The core's value for one update; `bot_username` tells apart "/start@otherbot" in groups."""
+    found = _incoming(update, bot_username)
+    return replace(found, bot_username=bot_username) if found is not None and bot_username else found
+
+
+def _incoming(update: Mapping[str, Any], bot_username: str | None) -> Incoming | None:
     try:
         read = READER.validate_python(update)
     except ValidationError as exc:

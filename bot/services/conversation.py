@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.core.incoming import Incoming, Kind
+from bot.flow import verify
 from bot.flow.asking import ask
 from bot.flow.engine import advance
 from bot.flow.model import (
@@ -33,6 +34,7 @@ from bot.flow.model import (
     PatchReport,
     RecordSOS,
     Reply,
+    ReportScam,
     SendSearch,
     SetContactPref,
     SetLanguage,
@@ -43,7 +45,7 @@ from bot.flow.model import (
     unsent_replies,
 )
 from bot.i18n import Catalogs, Translator, pick_language
-from bot.services import searches
+from bot.services import scams, searches
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -63,6 +65,9 @@ class Mission:
     phone: str | None
     retention_days: int
     zone: ZoneInfo
+    website: str | None = None  # /verify: the official website that links to the bot
+    fees: str | None = None  # /verify: the official fees
+    scam_limit: int = 3  # scam reports an account may send in 24 hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,8 @@ class Conversations:
             ctx = self._context(now, row.reference, row.status, overtaking, row.sos_since, row.stage)
             if inp.kind is Kind.COMMAND and inp.command in ("status", "delete"):  # a relative's searches
                 ctx = replace(ctx, searches=await searches.notes(conn, inp.user_id))
+            if verify.counts(inp):  # a scam report begun or sent: how many this account sent lately
+                ctx = replace(ctx, scams_today=await scams.sent_lately(conn, inp.user_id, now))
             if handled is None:  # taken before (a retry, a restart): its answer may not have gone
                 if not row.data.get(UNSENT):
                     return Turn(None)
@@ -155,6 +162,9 @@ class Conversations:
             stage=stage,
             queued=overtaking,
             searching=searching,
+            website=self.mission.website,
+            fees=self.mission.fees,
+            scam_limit=self.mission.scam_limit,
         )
 
     async def _apply(
@@ -199,6 +209,12 @@ class Conversations:
             elif isinstance(effect, CitizenMessage) and linked is not None:
                 reports.log(linked, "citizen", "citizen_message", text=effect.text)
                 await alerts.citizen_wrote(linked, effect.text)
+            elif isinstance(effect, ReportScam):
+                await scams.record(
+                    session, user_id=inp.user_id, chat_id=inp.chat_id, language=state.lang,
+                    channel=effect.channel, who=effect.who, asked_for=effect.asked_for, detail=effect.detail,
+                    officer_chat_id=self.alerts.officer_chat_id, now=now,
+                )  # fmt: skip
             elif isinstance(effect, EraseMyData):
                 searched = linked is not None and await sos_alerts.searching(session, linked.id, now)
                 await reports.erase(citizen)

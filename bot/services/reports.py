@@ -15,7 +15,7 @@ from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.core.stage import Stage
 from bot.flow.model import Step
-from bot.services import searches, stages
+from bot.services import scams, searches, stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
@@ -120,6 +120,7 @@ class Reports:
         for report in await reports_of(self.session, citizen.id):
             await self.wipe(report, "citizen", "erased_by_citizen")
         await searches.erase_seeker(self.session, citizen.telegram_user_id)  # what they looked for too
+        await scams.erase_of(self.session, citizen.telegram_user_id)  # the impostors they reported
         citizen.consent_at = None
         citizen.contact_pref = ContactPref.UNSET  # asked again if they come back
 

@@ -5,6 +5,7 @@ closed when the last status change of its trail happened. Erasing is what the ci
 does (Reports.wipe): the values, the texts in the trail and the outbox, a linked draft; the trail
 records "erased_retention", without values. It runs in the bot now and then (`keep_erasing`) and as
 `hotline erase-expired`.
+Scam reports (services.scams) older than HOTLINE_RETENTION_DAYS are deleted with the same run.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.case import OPEN_STATUSES, Status
-from bot.services import searches
+from bot.services import scams, searches
 from bot.services.drafts import expire_drafts
 from bot.services.reports import Reports
 from storage.models import Report, ReportEvent
@@ -68,6 +69,8 @@ async def erase_expired(
         erased += len(batch)
         if len(batch) < BATCH:
             await expire_searches(sessions, now)
+            async with sessions() as session, session.begin():  # scam reports go whole, by their age
+                await scams.expire(session, now, days)
             return erased
 
 

@@ -18,8 +18,10 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.case import OPEN_STATUSES, Priority, Status
+from bot.core.scam import CHANNELS
 from bot.core.stage import ENDINGS, WAY_HOME, Stage
 from bot.i18n import N_, Translator
+from bot.services.scams import per_channel
 from storage.models import Flight, FlightPassenger, Report, SosAlert
 
 DAYS = 14  # the chart's days of new reports, ending with the report's day
@@ -79,6 +81,11 @@ class Figures:
     planned: tuple[FlightFigures, ...] = ()
     waiting: Waiting = field(default_factory=Waiting)
     per_day: tuple[tuple[date, int], ...] = ()  # new reports, DAYS days ending with `day`
+    scams: dict[str, int] = field(default_factory=dict)  # scam reports of the day by channel ("": not said)
+
+    @property
+    def scam_reports(self) -> int:
+        return sum(self.scams.values())
 
     @property
     def open_cases(self) -> int:
@@ -161,6 +168,7 @@ async def figures(session: AsyncSession, day: date, now: datetime, zone: ZoneInf
         )
     )
     flights = await _flight_rows(session, start, end)
+    scams = await per_channel(session, start, end)
     return Figures(
         day=day, made_at=now, zone=str(zone), new_reports=per_day[-1][1], new_sos=int(new_sos or 0),
         open_by_priority={str(p): priorities.get(p, 0) for p in Priority},
@@ -171,7 +179,7 @@ async def figures(session: AsyncSession, day: date, now: datetime, zone: ZoneInf
             new_reports=int(waits[0]), sos=int(waiting_sos or 0), embassy=int(waits[1]),
             immigration=int(waits[2]), no_flight=int(waits[3]), no_answer=int(no_answer or 0),
         ),
-        per_day=per_day,
+        per_day=per_day, scams=scams,
     )  # fmt: skip
 
 
@@ -253,6 +261,20 @@ def flight_line(flight: FlightFigures, t: Translator, departed: bool) -> str:
     )  # fmt: skip
 
 
+def scam_line(f: Figures, t: Translator) -> str:
+    """The day's scam reports (someone posing as the embassy), by channel when there are any."""
+    said = t(N_("Scam reports: {count}"), count=t.number(f.scam_reports))
+    if not f.scam_reports:
+        return said
+    order = [*CHANNELS, ""]
+    unsaid = t(N_("not said"))
+    ways = [
+        f"{t(CHANNELS[c]) if c in CHANNELS else unsaid} {t.number(f.scams[c])}"
+        for c in sorted(f.scams, key=lambda c: order.index(c) if c in order else len(order))
+    ]
+    return f"{said} ({' · '.join(ways)})"
+
+
 def waiting_lines(f: Figures, t: Translator) -> list[tuple[str, int]]:
     """What waits on whom: (words, count), in the order someone should act on them."""
     w = f.waiting
@@ -272,6 +294,7 @@ def text(f: Figures, t: Translator, mission: str = "") -> str:
     head = f"📋 {title(f, t)}" + (f" · {mission}" if mission else "")
     lines = [head, scope(f, t), ""]
     lines.append(t(N_("New reports: {reports} · SOS: {sos}"), reports=n(f.new_reports), sos=n(f.new_sos)))
+    lines.append(scam_line(f, t))
     priorities = " · ".join(f"{p} {n(c)}" for p, c in f.open_by_priority.items())
     lines.append(t(N_("Open cases: {open} ({priorities})"), open=n(f.open_cases), priorities=priorities))
     lines += ["", t(N_("The way home"))]
@@ -296,6 +319,8 @@ def caption(f: Figures, t: Translator, mission: str = "") -> str:
     lines = [head, scope(f, t)]
     lines.append(t(N_("New reports: {reports} · SOS: {sos}"), reports=n(f.new_reports), sos=n(f.new_sos)))
     lines.append(t(N_("Open cases: {open}"), open=n(f.open_cases)))
+    if f.scam_reports:
+        lines.append(scam_line(f, t))
     departed = sum(one.boarded for one in f.departed)  # who left, not the no-shows still listed
     flights = n(len(f.departed))
     lines.append(t(N_("Departed: {people} on {flights} flights"), people=n(departed), flights=flights))

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from bot.assets import BOLD, REGULAR
 from bot.core.stage import ENDINGS, WAY_HOME
 from bot.i18n import N_, Translator
-from bot.services.sitrep import STAGE_LABELS, Figures, flight_line, scope, title, waiting_lines
+from bot.services.sitrep import STAGE_LABELS, Figures, flight_line, scam_line, scope, title, waiting_lines
 
 WIDTH, HEIGHT = 1200, 900
 INK, SOFT, BAR, TODAY, LINE = "#1a202c", "#4a5568", "#63b3ed", "#2b6cb0", "#e2e8f0"
@@ -107,6 +107,7 @@ def pdf(f: Figures, t: Translator, mission: str = "", chart: bytes | None = None
     heading(t(N_("New that day")))
     line(t(N_("New reports")), n(f.new_reports))
     line("SOS", n(f.new_sos))
+    line(scam_line(f, t))
     for priority, count in f.open_by_priority.items():
         line(t(N_("Open cases, {priority}"), priority=priority), n(count))
     doc.ln(2)

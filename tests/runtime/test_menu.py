@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.runtime.commands import COMMANDS
 from tests.runtime.conftest import Serve
 
-NAMES = ["start", "status", "update", "sos", "language", "delete", "hide", "find", "help", "cancel"]
+NAMES = ["start", "status", "update", "sos", "language", "delete", "hide", "find", "verify", "help", "cancel"]
 
 
 async def test_the_command_menu_is_registered_per_language(serve: Serve) -> None:

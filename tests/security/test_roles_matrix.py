@@ -48,7 +48,7 @@ OFFICER_ARGS = {
     "stage": "1 verified ktp",
 }  # fmt: skip
 CITIZEN_COMMANDS = (
-    "start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel", "find",
+    "start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel", "find", "verify",
 )  # fmt: skip
 STAFF_COMMANDS = ("broadcast", "broadcasts")
 # Button data on a card of case 1, staff's panels and broadcast #1, the broadcast's answer, a citizen's own.
@@ -58,7 +58,8 @@ ANSWER_BUTTONS = (f"{Scope.ANSWER.value}:1:yes",)
 FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged answer, refused for all
 FOUND_BUTTONS = (f"{Scope.FOUND.value}:1:yes",)  # nobody was asked about a family's search: refused
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
-                   "hide:no", "pref:any", "dgr:no", "sos", "sk:agree:yes")  # fmt: skip
+                   "hide:no", "pref:any", "dgr:no", "sos", "sk:agree:yes",
+                   "vf:report")  # fmt: skip
 BUTTONS = (
     *OFFICER_BUTTONS,
     *STAFF_BUTTONS,

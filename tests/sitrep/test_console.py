@@ -13,6 +13,7 @@ from playwright.async_api import Browser, expect
 from pypdf import PdfReader
 
 from emulator import Emulator
+from storage.models import ScamReport
 from tests.console.test_browser import browser, snapshot
 from tests.console.test_login_and_cases import link_for
 from tests.e2e.conftest import Clock, Running, free_port, officer_desk
@@ -40,7 +41,16 @@ async def desk(emu: Emulator, tmp_path: Path, framework: str) -> AsyncIterator[R
         yield r
 
 
+async def scam_reports(desk: Running) -> None:
+    """Two scam reports during the day, one the day before (issue 19: /verify's "report a scam")."""
+    async with desk.hotline.sessions() as session, session.begin():
+        for user, channel, at in ((1, "whatsapp", scene.local(3, 10)), (2, "telegram", scene.local(3, 22)),
+                                  (3, "phone", scene.local(2, 22))):  # fmt: skip
+            session.add(ScamReport(user_id=user, chat_id=user, language="id", channel=channel, created_at=at))
+
+
 async def test_a_staff_member_reads_the_daily_report(desk: Running, browser: Browser, tmp_path: Path) -> None:
+    await scam_reports(desk)
     link = await link_for(desk, STAFF, "Dewi")
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
@@ -56,6 +66,7 @@ async def test_a_staff_member_reads_the_daily_report(desk: Running, browser: Bro
     await expect(page.get_by_role("heading", name="Daily report: December 3, 2026")).to_be_visible()
     await expect(page.locator("#scope")).to_contain_text("the full day of December 3, 2026")
     await expect(page.locator("#new tr", has_text="New reports")).to_contain_text("4")
+    await expect(page.locator("#scams")).to_have_text("Scam reports: 2 (Telegram 1 · WhatsApp 1)")
     await expect(page.locator("#stages tr", has_text="Cleared by immigration")).to_contain_text("2")
     await expect(page.locator("#waiting tr", has_text="SOS not acknowledged")).to_contain_text("2")
     await expect(page.locator("#flights")).to_contain_text("GA 867 to Jakarta, 3 passengers, 2 boarded")
@@ -69,6 +80,7 @@ async def test_a_staff_member_reads_the_daily_report(desk: Running, browser: Bro
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(await pdf.body())).pages)
     assert "Daily report: December 3, 2026" in words and "GA 867" in words
+    assert "Scam reports: 2 (Telegram 1 · WhatsApp 1)" in words
 
     await page.locator("#stages a", has_text="Cleared by immigration").click()
     assert "stage=cleared" in page.url
