@@ -17,6 +17,7 @@ from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 
 DEMO_PHONE = "+855 00 000 000 (demo)"
+DEMO_PARTNERS = Path(__file__).with_name("partners.toml")
 
 INTRO = """\
 hotline demo: the embassy's bot, its officer group and its staff, all on this computer.
@@ -53,6 +54,7 @@ async def demo(framework: str, database: str) -> int:
         officer_chat_id=OFFICER_GROUP,
         hotline_phone=DEMO_PHONE,
         staff_ids=(DEMO_STAFF,),
+        partners_file=str(DEMO_PARTNERS),  # examples for /refer and the case page's referrals
     )
     hotline = Hotline.from_settings(settings)
     await upgrade(hotline.engine)
