@@ -45,7 +45,7 @@ WAIT = 10.0
 OFFICER_ARGS = {
     "case": "1", "open": "", "mine": "", "note": "1 checked", "tag": "1 wave-9", "export": "",
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
-    "stage": "1 verified ktp",
+    "stage": "1 verified ktp", "refer": "1",
 }  # fmt: skip
 CITIZEN_COMMANDS = ("start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel")
 STAFF_COMMANDS = ("broadcast", "broadcasts")
@@ -54,9 +54,11 @@ OFFICER_BUTTONS = ("o:ack:1", "o:take:1", "o:det:1")
 STAFF_BUTTONS = ("bc:rep:1", "bc:csv:1", "bc:n", "bc:stop:1")
 ANSWER_BUTTONS = (f"{Scope.ANSWER.value}:1:yes",)
 FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged answer, refused for all
+REFER_BUTTONS = (f"{Scope.REFER.value}:1:yes",)  # no referral here: a forged answer, refused for all
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
                    "hide:no", "pref:any", "dgr:no", "sos")  # fmt: skip
-BUTTONS = (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *FLIGHT_BUTTONS, *CITIZEN_BUTTONS)
+BUTTONS = (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *FLIGHT_BUTTONS, *REFER_BUTTONS,
+           *CITIZEN_BUTTONS)  # fmt: skip
 PREFIXES = {d.split(":")[0] for d in BUTTONS}
 
 DESK = {"officer", "staff", "supervisor"}  # may use the case commands (in private: staff, supervisors)
@@ -97,7 +99,7 @@ def expected_button(role: str, where: str, data: str) -> str:
         return "allowed" if role in STAFF_ROLES else "refused"
     if prefix == Scope.ANSWER:
         return "allowed" if role == "citizen" else "refused"  # only a recipient's answer counts
-    if prefix == Scope.FLIGHT:
+    if prefix in (Scope.FLIGHT, Scope.REFER):
         return "refused"  # only a passenger's answer counts, and nobody is on a flight here
     return "own"  # a citizen's flow buttons act on the presser's own chat only (or are no longer active)
 
