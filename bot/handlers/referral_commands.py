@@ -38,7 +38,8 @@ async def refer(desk: OfficerDesk, inp: Incoming, report_id: int, reference: str
     if not key:
         listed = await referrals.of_case(report_id)
         if not listed:
-            return f"{t(N_('{reference} has no referrals.'), reference=reference)}\n\n{usage(referrals, t)}"
+            none = t(N_("{reference} has no referrals."), reference=reference)
+            return f"{none}\n\n{usage(referrals, t)}"
         lines = [t(N_("Referrals of {reference}:"), reference=reference)]
         lines += [f"• {r.partner_name}: {t(STATUS_LABELS.get(r.status, r.status))}" for r in listed]
         return "\n".join(lines)
