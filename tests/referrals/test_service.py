@@ -26,6 +26,7 @@ from bot.services.referrals import ReferralProblem, Referrals
 from bot.services.reports import Reports
 from bot.services.retention import erase_expired
 from bot.services.sitrep import figures
+from bot.services.sitrep import text as sitrep_text
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
 from storage.models import OutboxMessage, Referral, Report, ReportEvent
@@ -160,6 +161,7 @@ async def test_the_spreadsheets_list_the_referrals_agreed_to(world: World) -> No
     async with world.sessions() as session:
         counted = await figures(session, NOW.astimezone(ZONE).date(), NOW, ZONE)
     assert counted.referrals == (3, 2)
+    assert "Referrals to partners: 3 asked, 2 agreed" in sitrep_text(counted, T)
 
 
 async def test_delete_and_retention_erase_the_details_and_withdraw_an_open_ask(world: World) -> None:
