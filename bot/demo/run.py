@@ -27,7 +27,7 @@ You start as a citizen writing to the bot.
   /start /status /update /sos /language /hide /delete /help /cancel   the bot's own commands
   /as officer  be the duty officer in the officer group: a number presses a card's button,
                > TEXT answers the citizen of the newest card (a reply to that card),
-               /open /case /reply /help… go to the bot, a plain line to the other officers
+               /open /case /reply /refer /help… go to the bot, a plain line to the other officers
   /as staff    be a staff member in a private chat with the bot: /broadcast /broadcasts /console
   /as citizen  back to the citizen's phone
   /console  a new link to the embassy's web console, as a staff member (works once, 5 minutes)
