@@ -33,6 +33,7 @@ from bot.handlers.flight_answers import FlightAnswers
 from bot.handlers.found_answers import FoundAnswers
 from bot.handlers.officer import OfficerHandler
 from bot.handlers.officer_desk import OfficerDesk
+from bot.handlers.referral_answers import ReferralAnswers
 from bot.handlers.staff import StaffHandler
 from bot.handlers.staff_desk import StaffDesk
 from bot.i18n import Catalogs
@@ -55,6 +56,7 @@ from bot.services.leader import BROADCASTS, OUTBOX, SENT_ELSEWHERE, Leadership
 from bot.services.outbox import Composer, Sender, SharedRatePort
 from bot.services.people import People
 from bot.services.phone import remember_sent_row
+from bot.services.referrals import Referrals
 from bot.services.retention import keep_erasing
 from bot.services.roles import Roles
 from bot.services.seen import first_time
@@ -148,8 +150,15 @@ class Hotline:
             settings.mission_name, self.wake,
         )  # fmt: skip
         self.broadcasting = Broadcasting(self.sessions, clock, settings.zone, self.wake, self.wake_broadcasts)
+        self.referrals = Referrals(
+            self.sessions, clock, self.catalogs, settings.mission_name, self.alert_settings,
+            settings.partners, self.wake,
+        )  # fmt: skip
+        self.referral_answers = ReferralAnswers(self.referrals, self.people, self.catalogs)
         self.officers = OfficerHandler(
-            OfficerDesk(self.casework, self.people, self.catalogs, self.alert_settings, roles, clock)
+            OfficerDesk(
+                self.casework, self.people, self.catalogs, self.alert_settings, roles, clock, self.referrals
+            )
         )
         self.broadcasts = BroadcastWorker(self.sessions, clock, self.wake, time.monotonic)
         self.staff = StaffHandler(
@@ -213,6 +222,10 @@ class Hotline:
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.flight_answers.handle(inp, port)))
         elif self.found_answers.wants(inp):  # the person a family looks for: may we tell them?
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.found_answers.handle(inp, port)))
+        elif self.referral_answers.wants(inp):  # a citizen's yes or no to a referral
+            await self.locks.run(
+                inp.chat_id, self._once(inp, lambda: self.referral_answers.handle(inp, port))
+            )
         elif self.console_login.wants(inp):
             await self.locks.run(inp.chat_id, self._once(inp, lambda: self.console_login.handle(inp, port)))
         elif await self.staff.wants(inp):
@@ -274,6 +287,7 @@ class Hotline:
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
             sitreps=self.sitreps, families=self.families, scams=scams.ScamReports(self.sessions),
+            referrals=self.referrals,
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None

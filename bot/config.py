@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.core.partners import Partner, load_partners
 from storage.crypto import parse_keys
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/hotline.db"
@@ -97,6 +98,7 @@ class Settings(BaseSettings):
     console_url: str | None = None  # how staff reach it (behind nginx: https://…); else host and port
     map_tiles: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"  # the console's map; "": none
     sitrep_time: str = "07:00"  # the daily situation report, mission time (HH:MM); "": none
+    partners_file: str | None = None  # the partners cases are referred to (TOML, bot.core.partners)
 
     @property
     def console_base(self) -> str:
@@ -144,6 +146,19 @@ class Settings(BaseSettings):
     def sitrep_at(self) -> time | None:
         """When the daily situation report is posted (the mission's time); None: never."""
         return time.fromisoformat(self.sitrep_time) if self.sitrep_time else None
+
+    @field_validator("partners_file")
+    @classmethod
+    def _partners_file(cls, value: str | None) -> str | None:
+        if value is not None and value.strip():
+            load_partners(value.strip())
+            return value.strip()
+        return None
+
+    @property
+    def partners(self) -> tuple[Partner, ...]:
+        """The configured partners (none when HOTLINE_PARTNERS_FILE is not set)."""
+        return load_partners(self.partners_file) if self.partners_file else ()
 
     @field_validator("bot_token")
     @classmethod

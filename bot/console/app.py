@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.console import broadcasts, flights, miniapp, scams, searches, sitrep, views
+from bot.console import broadcasts, flights, miniapp, referrals, scams, searches, sitrep, views
 from bot.console.web import (
     CONSOLE,
     MAX_FORM,
@@ -25,6 +25,8 @@ from bot.i18n import N_
 from bot.services.cards import LANGUAGE_NAMES, STATUSES
 from bot.services.case_table import SORTS
 from bot.services.casework import BY_FLIGHTS_ONLY
+from bot.services.referral_notices import REASON_LABELS
+from bot.services.referral_notices import STATUS_LABELS as REFERRAL_STATUS
 from bot.services.stages import BULK_STAGES, COLUMNS, FINE_LABELS, IDENTITY_LABELS, STAGES
 
 HERE = Path(__file__).parent
@@ -61,6 +63,8 @@ def make_app(console: Console) -> web.Application:
         BULK_STAGE_CHOICES=[(stage, STAGES[stage]) for stage in BULK_STAGES],
         IDENTITY_CHOICES=list(IDENTITY_LABELS.items()),
         FINE_CHOICES=list(FINE_LABELS.items()),
+        REASON_LABELS=REASON_LABELS,
+        REFERRAL_STATUS=REFERRAL_STATUS,
     )
     app[PAGES] = pages
     views.add_routes(app)
@@ -69,6 +73,7 @@ def make_app(console: Console) -> web.Application:
     sitrep.add_routes(app)  # the daily situation report
     searches.add_routes(app)  # families looking for someone
     scams.add_routes(app)  # scam reports (/verify)
+    referrals.add_routes(app)  # a case's referrals to partners
     miniapp.add_routes(app)  # the console inside Telegram
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app

@@ -266,6 +266,9 @@ async def _case(request: web.Request, report: Case, status: int = 200, **values:
     moves = await console.casework.stage_moves(report.id)
     way = [(m, summary(m.to, m.facts, t)) for m in moves]
     where = summary(report.stage, report.journey, t)
+    if console.referrals is not None and console.referrals.partners:  # bot.console.referrals
+        values.setdefault("referral_partners", console.referrals.partners)
+        values.setdefault("referrals", await console.referrals.of_case(report.id))
     return render(request, "case.html", status=status, case=report, history=history, said=said, way=way,
                   where=where,
                   sent=request.query.get("sent", ""), located=located, tiles=console.tiles,

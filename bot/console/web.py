@@ -25,6 +25,7 @@ from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
 from bot.services.families import Families
 from bot.services.flights import Flights
+from bot.services.referrals import Referrals
 from bot.services.scams import ScamReports
 from bot.services.sitreps import Sitreps
 
@@ -75,6 +76,7 @@ class Console:
     sitreps: Sitreps | None = None  # the daily situation report (/sitrep)
     families: Families | None = None  # families looking for someone (/searches)
     scams: ScamReports | None = None  # what people reported of impostors (/scams)
+    referrals: Referrals | None = None  # referrals to partners, on the case page
 
     @property
     def tiles_origin(self) -> str:

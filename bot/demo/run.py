@@ -17,6 +17,7 @@ from emulator import DEFAULT_TOKEN, Emulator, Limits
 from storage.migrate import upgrade
 
 DEMO_PHONE = "+855 00 000 000 (demo)"
+DEMO_PARTNERS = Path(__file__).with_name("partners.toml")
 
 INTRO = """\
 hotline demo: the embassy's bot, its officer group and its staff, all on this computer.
@@ -26,7 +27,7 @@ You start as a citizen writing to the bot.
   /start /status /update /sos /language /hide /delete /help /cancel   the bot's own commands
   /as officer  be the duty officer in the officer group: a number presses a card's button,
                > TEXT answers the citizen of the newest card (a reply to that card),
-               /open /case /reply /help… go to the bot, a plain line to the other officers
+               /open /case /reply /refer /help… go to the bot, a plain line to the other officers
   /as staff    be a staff member in a private chat with the bot: /broadcast /broadcasts /console
   /as citizen  back to the citizen's phone
   /console  a new link to the embassy's web console, as a staff member (works once, 5 minutes)
@@ -53,6 +54,7 @@ async def demo(framework: str, database: str) -> int:
         officer_chat_id=OFFICER_GROUP,
         hotline_phone=DEMO_PHONE,
         staff_ids=(DEMO_STAFF,),
+        partners_file=str(DEMO_PARTNERS),  # examples for /refer and the case page's referrals
     )
     hotline = Hotline.from_settings(settings)
     await upgrade(hotline.engine)

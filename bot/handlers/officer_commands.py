@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.actions import SendDocument
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
+from bot.handlers import referral_commands
 from bot.handlers.officer_desk import OfficerDesk, officer_of, relay, say
 from bot.i18n import N_, Translator
 from bot.services.cards import MARKERS, STATUSES, case_line
@@ -56,7 +57,9 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
     ref, _, rest = inp.args.strip().partition(" ")
     rest = rest.strip()
     if name in ("help", "start"):
-        await say(inp, port, help_text(t))
+        await say(inp, port, f"{help_text(t)}\n{t(referral_commands.HELP_LINE)}")
+    elif name == "refer" and not ref:
+        await say(inp, port, referral_commands.usage(desk.referrals, t))
     elif name == "export":
         # a spreadsheet: a CSV opened by a double-click loses NIK digits and phones' + and leading 0
         exported = await desk.casework.export_all("xlsx", t.zone, officer_of(inp))
@@ -89,6 +92,9 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
                 await desk.casework.link(inp.chat_id, message_id, report.id, "personal")
         elif name == "stage":
             await say(inp, port, await stage(desk, inp, report.id, rest))
+        elif name == "refer":
+            answer = await referral_commands.refer(desk, inp, report.id, report.reference or "", rest)
+            await say(inp, port, answer)
         else:
             await say(inp, port, await change(desk, inp, name, report.id, rest))
 

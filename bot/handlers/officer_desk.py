@@ -14,6 +14,7 @@ from bot.services.alerts import AlertSettings
 from bot.services.cards import MESSAGE_LIMIT
 from bot.services.casework import Casework, Officer, Relay
 from bot.services.people import People
+from bot.services.referrals import Referrals
 from bot.services.roles import Roles
 
 SAY_PART = 4000  # a long answer goes in parts this long (a message holds 4,096 characters)
@@ -27,6 +28,7 @@ class OfficerDesk:
     alerts: AlertSettings
     roles: Roles
     clock: Callable[[], datetime]
+    referrals: Referrals | None = None  # /refer (services.referrals)
 
     @property
     def t(self) -> Translator:

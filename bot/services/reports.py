@@ -17,6 +17,7 @@ from bot.core.stage import Stage
 from bot.flow.model import Step
 from bot.services import scams, searches, stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
+from bot.services.referral_erasure import erase_referrals
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
 from storage.encrypted import session_keyring
@@ -148,6 +149,7 @@ class Reports:
         for draft in drafts:
             draft.step, draft.data, draft.report_id = Step.NEW, {}, None
         await self.off_planned_flights(report, actor)
+        await erase_referrals(self.session, report.id, self.now)  # the details; an unanswered ask withdrawn
         # the way home keeps its stages, not the numbers and words that could name the person
         report.journey = stages.without_personal(report.journey)
         for event in await self.session.scalars(

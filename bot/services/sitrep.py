@@ -22,7 +22,7 @@ from bot.core.scam import CHANNELS
 from bot.core.stage import ENDINGS, WAY_HOME, Stage
 from bot.i18n import N_, Translator
 from bot.services.scams import per_channel
-from storage.models import Flight, FlightPassenger, Report, SosAlert
+from storage.models import Flight, FlightPassenger, Referral, Report, SosAlert
 
 DAYS = 14  # the chart's days of new reports, ending with the report's day
 WEEK = 7  # flights planned this many days after the report's day
@@ -82,6 +82,7 @@ class Figures:
     waiting: Waiting = field(default_factory=Waiting)
     per_day: tuple[tuple[date, int], ...] = ()  # new reports, DAYS days ending with `day`
     scams: dict[str, int] = field(default_factory=dict)  # scam reports of the day by channel ("": not said)
+    referrals: tuple[int, int] = (0, 0)  # referrals to partners asked for that day, and agreed to
 
     @property
     def scam_reports(self) -> int:
@@ -169,6 +170,7 @@ async def figures(session: AsyncSession, day: date, now: datetime, zone: ZoneInf
     )
     flights = await _flight_rows(session, start, end)
     scams = await per_channel(session, start, end)
+    referrals = await _referrals(session, start, end)
     return Figures(
         day=day, made_at=now, zone=str(zone), new_reports=per_day[-1][1], new_sos=int(new_sos or 0),
         open_by_priority={str(p): priorities.get(p, 0) for p in Priority},
@@ -179,8 +181,17 @@ async def figures(session: AsyncSession, day: date, now: datetime, zone: ZoneInf
             new_reports=int(waits[0]), sos=int(waiting_sos or 0), embassy=int(waits[1]),
             immigration=int(waits[2]), no_flight=int(waits[3]), no_answer=int(no_answer or 0),
         ),
-        per_day=per_day, scams=scams,
+        per_day=per_day, scams=scams, referrals=referrals,
     )  # fmt: skip
+
+
+async def _referrals(session: AsyncSession, start: datetime, end: datetime) -> tuple[int, int]:
+    """Referrals asked for in [start, end), and those the citizen agreed to then (services.referrals)."""
+    asked = and_(Referral.asked_at >= start, Referral.asked_at < end)
+    agreed = and_(Referral.answered_at >= start, Referral.answered_at < end,
+                  Referral.status.in_(("consented", "referred")))  # fmt: skip
+    row = (await session.execute(select(_count(asked), _count(agreed)).select_from(Referral))).one()
+    return int(row[0]), int(row[1])
 
 
 async def _flight_rows(
@@ -297,6 +308,11 @@ def text(f: Figures, t: Translator, mission: str = "") -> str:
     lines.append(scam_line(f, t))
     priorities = " · ".join(f"{p} {n(c)}" for p, c in f.open_by_priority.items())
     lines.append(t(N_("Open cases: {open} ({priorities})"), open=n(f.open_cases), priorities=priorities))
+    if any(f.referrals):
+        asked, agreed = f.referrals
+        lines.append(
+            t(N_("Referrals to partners: {asked} asked, {agreed} agreed"), asked=n(asked), agreed=n(agreed))
+        )
     lines += ["", t(N_("The way home"))]
     lines += [f"{t(STAGE_LABELS[s])}: {n(f.stages.get(s, 0))}" for s in WAY_HOME]
     lines.append(" · ".join(f"{t(STAGE_LABELS[s])} {n(f.stages.get(s, 0))}" for s in ENDINGS))

@@ -45,7 +45,7 @@ WAIT = 10.0
 OFFICER_ARGS = {
     "case": "1", "open": "", "mine": "", "note": "1 checked", "tag": "1 wave-9", "export": "",
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
-    "stage": "1 verified ktp",
+    "stage": "1 verified ktp", "refer": "1",
 }  # fmt: skip
 CITIZEN_COMMANDS = (
     "start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel", "find", "verify",
@@ -60,12 +60,14 @@ FOUND_BUTTONS = (f"{Scope.FOUND.value}:1:yes",)  # nobody was asked about a fami
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
                    "hide:no", "pref:any", "dgr:no", "sos", "sk:agree:yes",
                    "vf:report")  # fmt: skip
+REFER_BUTTONS = (f"{Scope.REFER.value}:1:yes",)  # no referral here: a forged answer, refused for all
 BUTTONS = (
     *OFFICER_BUTTONS,
     *STAFF_BUTTONS,
     *ANSWER_BUTTONS,
     *FLIGHT_BUTTONS,
     *FOUND_BUTTONS,
+    *REFER_BUTTONS,
     *CITIZEN_BUTTONS,
 )
 PREFIXES = {d.split(":")[0] for d in BUTTONS}
@@ -108,8 +110,8 @@ def expected_button(role: str, where: str, data: str) -> str:
         return "allowed" if role in STAFF_ROLES else "refused"
     if prefix == Scope.ANSWER:
         return "allowed" if role == "citizen" else "refused"  # only a recipient's answer counts
-    if prefix in (Scope.FLIGHT, Scope.FOUND):
-        return "refused"  # only a passenger's (a person asked's) answer counts, and nobody is here
+    if prefix in (Scope.FLIGHT, Scope.FOUND, Scope.REFER):
+        return "refused"  # only the answer of the one asked counts, and nobody was asked here
     return "own"  # a citizen's flow buttons act on the presser's own chat only (or are no longer active)
 
 

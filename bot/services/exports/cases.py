@@ -15,11 +15,12 @@ from sqlalchemy.orm import selectinload
 from bot.core.case import Status
 from bot.core.stage import Stage
 from bot.services.reports import find_reports
-from storage.models import Citizen, Report, ReportEvent, SosAlert
+from storage.models import Citizen, Referral, Report, ReportEvent, SosAlert
 
 # The case statuses, as stored; the citizen's /status wording for each is in bot.flow.commands.STATUS.
 STATUSES = tuple(Status)
 BATCH = 500  # cases read, decrypted and written at a time
+AGREED = ("consented", "referred")  # referrals the citizen said yes to: the only ones exported
 
 
 class ExportError(ValueError):
@@ -33,12 +34,14 @@ class Case:
     `consented`: the citizen agreed to the welcome's terms. An SOS pressed before that agreement
     also sets `Citizen.consent_at` (an emergency overrides the form), at the SOS's own instant: such a
     citizen did not consent, and `consented` is False. `comments`: the officers' notes, oldest first.
-    `referred_at`: when the case was referred to another organisation."""
+    `referred_at`: when the case was referred to another organisation. `referrals`: the referrals to
+    partners the citizen agreed to (services.referrals), oldest first."""
 
     report: Report
     consented: bool = False
     comments: list[str] = field(default_factory=list)
     referred_at: datetime | None = None
+    referrals: list[Referral] = field(default_factory=list)
 
 
 def check_statuses(statuses: Sequence[str]) -> None:
@@ -85,7 +88,7 @@ async def stream_cases(
 
 
 async def enrich(session: AsyncSession, reports: Sequence[Report]) -> list[Case]:
-    """The batch's cases with what other tables say about them: three queries a batch."""
+    """The batch's cases with what other tables say about them: four queries a batch."""
     ids = [r.id for r in reports]
     citizens = {r.citizen_id for r in reports}
     by_sos = set(
@@ -104,6 +107,11 @@ async def enrich(session: AsyncSession, reports: Sequence[Report]) -> list[Case]
         text = _text(detail)
         if text:
             comments.setdefault(report_id, []).append(text)
+    agreed: dict[int, list[Referral]] = {}
+    for referral in await session.scalars(
+        select(Referral).where(Referral.report_id.in_(ids), Referral.status.in_(AGREED)).order_by(Referral.id)
+    ):
+        agreed.setdefault(referral.report_id, []).append(referral)
     referred = [r.id for r in reports if Stage.REFERRED in (r.stage, r.status)]
     referred_at = await _referred_at(session, referred) if referred else {}
     cases = []
@@ -115,7 +123,7 @@ async def enrich(session: AsyncSession, reports: Sequence[Report]) -> list[Case]
         when = referred_at.get(report.id)
         if when is None and report.stage == Stage.REFERRED:
             when = report.stage_at
-        cases.append(Case(report, consented, comments.get(report.id, []), when))
+        cases.append(Case(report, consented, comments.get(report.id, []), when, agreed.get(report.id, [])))
     return cases
 
 

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from bot.services.exports.cases import Case
 from bot.validators import province_by_code
-from storage.models import Citizen, Report
+from storage.models import Citizen, Referral, Report
 
 Value = str | int | float | bool | date | datetime | list[str] | None
 # text: written by the bot (codes, references, E.164 phone numbers, NIK); free: typed by a person
@@ -83,6 +83,16 @@ def _document_date(case: Case) -> date | None:
         return None
 
 
+def _each(case: Case, read: Callable[[Referral], str | None]) -> str | None:
+    return "; ".join(read(r) or "" for r in case.referrals) or None
+
+
+def referral_day(referral: Referral) -> str | None:
+    """The day the case went to the partner: its file taken for them, else the citizen's yes (UTC)."""
+    when = referral.referred_at or referral.answered_at
+    return when.date().isoformat() if when else None
+
+
 def _r(read: Callable[[Report], Value]) -> Callable[[Case], Value]:
     return lambda case: read(case.report)
 
@@ -137,6 +147,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("arrived_place", "free", _fact("arrived_place", "arrived_at_place"), 24),
     Column("referred_to", "free", _fact("referred_to"), 24),
     Column("stage_reason", "free", _fact("reason"), 30),
+    # referrals the citizen agreed to, oldest first, "; " between them (services.referrals)
+    Column("referral_partners", "free", lambda c: _each(c, lambda r: r.partner_name), 24),
+    Column("referral_reasons", "text", lambda c: _each(c, lambda r: ", ".join(r.reasons or [])), 24),
+    Column("referral_dates", "text", lambda c: _each(c, referral_day), 12),
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 TAG_SEPARATOR = ";"

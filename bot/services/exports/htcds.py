@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.case import Status
 from bot.services.exports.cases import Case
-from bot.services.exports.columns import COLUMNS, journey, province_name
+from bot.services.exports.columns import COLUMNS, journey, province_name, referral_day
 from bot.services.exports.tabular import utc_iso
 
 STANDARD = "HTCDS"
@@ -45,6 +45,8 @@ GENDER: dict[str, str] = {"female": "Feminine", "male": "Masculine"}
 
 # Hotline columns whose value an HTCDS field carries whole; all others go to the extension.
 _MAPPED = frozenset({"birth_date", "nik", "phone", "home_province", "home_city", "assigned_name", "sex"})
+# the spreadsheets' flat referral columns: the extension lists the referrals whole instead
+_LISTED = frozenset({"referral_partners", "referral_reasons", "referral_dates"})
 
 
 def _json_value(value: object) -> Any:
@@ -68,15 +70,52 @@ def _referral_details(case: Case) -> str | None:
     return (text or None) if referred else None
 
 
+def referral_fields(case: Case) -> dict[str, Any]:
+    """The outgoing referral fields. HTCDS has one of each per case: they carry the newest referral
+    the citizen agreed to (services.referrals); every one, oldest first, is listed in the extension's
+    `referrals`. A case moved to "referred" by hand (/stage REF referred IOM) keeps its stage's facts."""
+    if not case.referrals:
+        referred = case.referred_at is not None or case.report.stage == "referred"
+        return {
+            "cas_ReferredOrganisation": journey(case.report, "referred_to") if referred else None,
+            "cas_ReasonForOutgoingReferral": None,
+            "cas_OutgoingReferralDate": case.referred_at.date().isoformat() if case.referred_at else None,
+            "cas_OutgoingReferralDetails": _referral_details(case),
+        }
+    newest = case.referrals[-1]
+    return {
+        "cas_ReferredOrganisation": newest.partner_name,
+        "cas_ReasonForOutgoingReferral": newest.reasons[0] if newest.reasons else None,  # a picklist: one
+        "cas_OutgoingReferralDate": referral_day(newest),
+        "cas_OutgoingReferralDetails": newest.details or None,
+    }
+
+
+def referrals_listed(case: Case) -> list[dict[str, Any]]:
+    return [
+        {
+            "cas_ReferredOrganisation": r.partner_name,
+            "partner_key": r.partner,
+            "cas_ReasonForOutgoingReferral": list(r.reasons or []),
+            "cas_OutgoingReferralDate": referral_day(r),
+            "cas_OutgoingReferralDetails": r.details or None,
+            "status": r.status,
+        }
+        for r in case.referrals
+    ]
+
+
 def htcds_case(case: Case) -> dict[str, Any]:
     report = case.report
     province = province_name(report)
-    extension: dict[str, Any] = {c.name: _json_value(c.get(case)) for c in COLUMNS if c.name not in _MAPPED}
+    extension: dict[str, Any] = {
+        c.name: _json_value(c.get(case)) for c in COLUMNS if c.name not in _MAPPED | _LISTED
+    }
+    extension["referrals"] = referrals_listed(case)
     return {
         "cas_Status": CASE_STATUS.get(report.status),
         "cas_CaseOwner": report.assigned_name,
-        "cas_OutgoingReferralDate": case.referred_at.date().isoformat() if case.referred_at else None,
-        "cas_OutgoingReferralDetails": _referral_details(case),
+        **referral_fields(case),
         "cco_CaseComment": list(case.comments),
         "con_Consent": case.consented,
         "prs_Birthdate": report.birth_date.isoformat() if report.birth_date else None,
