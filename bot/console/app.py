@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.console import broadcasts, flights, miniapp, sitrep, views
+from bot.console import broadcasts, flights, miniapp, screening, sitrep, views
 from bot.console.web import (
     CONSOLE,
     MAX_FORM,
@@ -25,6 +25,8 @@ from bot.i18n import N_
 from bot.services.cards import LANGUAGE_NAMES, STATUSES
 from bot.services.case_table import SORTS
 from bot.services.casework import BY_FLIGHTS_ONLY
+from bot.services.screening import DECISIONS
+from bot.services.screening import view as screening_view
 from bot.services.stages import BULK_STAGES, COLUMNS, FINE_LABELS, IDENTITY_LABELS, STAGES
 
 HERE = Path(__file__).parent
@@ -61,6 +63,8 @@ def make_app(console: Console) -> web.Application:
         BULK_STAGE_CHOICES=[(stage, STAGES[stage]) for stage in BULK_STAGES],
         IDENTITY_CHOICES=list(IDENTITY_LABELS.items()),
         FINE_CHOICES=list(FINE_LABELS.items()),
+        screening_of=screening_view,  # the case page's screening (screening_part.html)
+        SCREENING_DECISIONS=[(decision, label) for decision, (label, _) in DECISIONS.items()],
     )
     app[PAGES] = pages
     views.add_routes(app)
@@ -68,5 +72,6 @@ def make_app(console: Console) -> web.Application:
     flights.add_routes(app)
     sitrep.add_routes(app)  # the daily situation report
     miniapp.add_routes(app)  # the console inside Telegram
+    screening.add_routes(app)  # the screening decision on a case's page
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app

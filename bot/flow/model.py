@@ -131,6 +131,16 @@ class EraseMyData:
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """An answer to one of the optional questions after the report (bot.flow.screening); `first`:
+    the first of this round (the case's history gets one entry a round)."""
+
+    question: str
+    value: str | list[str] | None
+    first: bool = False
+
+
 Effect = (
     SetLanguage
     | GiveConsent
@@ -140,6 +150,7 @@ Effect = (
     | PatchReport
     | CitizenMessage
     | EraseMyData
+    | Screened
 )
 Output = Reply | Close | Redraw | Notice | Wipe
 

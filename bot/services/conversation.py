@@ -33,6 +33,7 @@ from bot.flow.model import (
     PatchReport,
     RecordSOS,
     Reply,
+    Screened,
     SetContactPref,
     SetLanguage,
     State,
@@ -42,6 +43,7 @@ from bot.flow.model import (
     unsent_replies,
 )
 from bot.i18n import Catalogs, Translator, pick_language
+from bot.services import screening
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -195,6 +197,10 @@ class Conversations:
             elif isinstance(effect, CitizenMessage) and linked is not None:
                 reports.log(linked, "citizen", "citizen_message", text=effect.text)
                 await alerts.citizen_wrote(linked, effect.text)
+            elif isinstance(effect, Screened) and linked is not None:
+                said = (effect.question, effect.value, effect.first)
+                await screening.record_answer(session, linked, *said, now)
+                await alerts.changed(linked)
             elif isinstance(effect, EraseMyData):
                 searched = linked is not None and await sos_alerts.searching(session, linked.id, now)
                 await reports.erase(citizen)

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from bot.services.exports.cases import Case
+from bot.services.screening import indicators
 from bot.validators import province_by_code
 from storage.models import Citizen, Report
 
@@ -83,6 +84,12 @@ def _document_date(case: Case) -> date | None:
         return None
 
 
+def _indicators(case: Case) -> str | None:
+    """The ILO indicators the screening answers point to, comma separated ("": answered, none)."""
+    report = case.report
+    return ",".join(indicators(report.screening, report.passport_status)) if report.screening else None
+
+
 def _r(read: Callable[[Report], Value]) -> Callable[[Case], Value]:
     return lambda case: read(case.report)
 
@@ -137,6 +144,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("arrived_place", "free", _fact("arrived_place", "arrived_at_place"), 24),
     Column("referred_to", "free", _fact("referred_to"), 24),
     Column("stage_reason", "free", _fact("reason"), 30),
+    # screening (issue 19): what the answers point to, and the officer's decision, apart
+    Column("screening_indicators", "text", _indicators, 30),
+    Column("screening_answered_at", "datetime", _r(lambda r: r.screening_at), 18),
+    Column("screening_decision", "text", _r(lambda r: r.screening_decision), 16),
+    Column("screening_decided_at", "datetime", _r(lambda r: r.screening_decided_at), 18),
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 TAG_SEPARATOR = ";"
