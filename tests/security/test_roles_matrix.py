@@ -45,7 +45,7 @@ WAIT = 10.0
 OFFICER_ARGS = {
     "case": "1", "open": "", "mine": "", "note": "1 checked", "tag": "1 wave-9", "export": "",
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
-    "stage": "1 verified ktp",
+    "stage": "1 verified ktp", "screen": "1 possible_victim checked",
 }  # fmt: skip
 CITIZEN_COMMANDS = ("start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel")
 STAFF_COMMANDS = ("broadcast", "broadcasts")
@@ -55,7 +55,7 @@ STAFF_BUTTONS = ("bc:rep:1", "bc:csv:1", "bc:n", "bc:stop:1")
 ANSWER_BUTTONS = (f"{Scope.ANSWER.value}:1:yes",)
 FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged answer, refused for all
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
-                   "hide:no", "pref:any", "dgr:no", "sos")  # fmt: skip
+                   "hide:no", "pref:any", "dgr:no", "sos", "scr:no")  # fmt: skip
 BUTTONS = (*OFFICER_BUTTONS, *STAFF_BUTTONS, *ANSWER_BUTTONS, *FLIGHT_BUTTONS, *CITIZEN_BUTTONS)
 PREFIXES = {d.split(":")[0] for d in BUTTONS}
 
