@@ -81,7 +81,8 @@ def test_answers_each_saved_as_given_skip_and_several_at_once() -> None:
     assert answered(done) == [Screened("recruited", ["online_chat", "friend"], True)]
     assert isinstance(done.out[0], Close) and texts(done)[0].startswith("Which app")  # met online: which app
     skipped = press(done.state, "scr:a:app:-")
-    assert answered(skipped) == [Screened("app", None, False)] and texts(skipped)[0].startswith("Was the work")
+    assert answered(skipped) == [Screened("app", None, False)]
+    assert texts(skipped)[0].startswith("Was the work")
     promised = press(skipped.state, "scr:a:promised:other_work")
     assert answered(promised) == [Screened("promised", "other_work", False)]
     again = press(promised.state, "scr:a:promised:yes")  # an older screen's button

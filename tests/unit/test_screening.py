@@ -41,7 +41,7 @@ def test_about_nine_questions_each_with_skip_stop_and_sos() -> None:
         data = [b.data for row in flow.keyboard(q, T, []).rows for b in row]
         assert all(len(d.encode()) <= MAX_BYTES and Callback.parse(d) is not None for d in data)
         assert f"scr:a:{q.id}:-" in data and "scr:stop" in data and data[-1] == "sos"
-        assert ("victim" not in T(q.prompt).lower()), q.id  # never asks "are you a victim"
+        assert "victim" not in T(q.prompt).lower(), q.id  # never asks "are you a victim"
 
 
 @pytest.mark.parametrize(
@@ -53,19 +53,23 @@ def test_about_nine_questions_each_with_skip_stop_and_sos() -> None:
         ({"debt": "yes", "leave": "no", "promised": "other_work"}, None,
          ["deception", "restriction_of_movement", "debt_bondage"]),
         ({"harm": ["police", "hit"]}, "held",
-         ["abuse_of_vulnerability", "physical_sexual_violence", "intimidation_threats", "retention_of_documents"]),
+         ["abuse_of_vulnerability", "physical_sexual_violence", "intimidation_threats",
+          "retention_of_documents"]),
         ({"conditions": ["long_hours", "no_phone"], "paid": "never"}, None,
          ["isolation", "withholding_of_wages", "excessive_overtime"]),
     ],
 )  # fmt: skip
-def test_indicators_in_the_ilo_s_order(answers: dict[str, object], passport: str, expected: list[str]) -> None:
+def test_indicators_in_the_ilo_s_order(
+    answers: dict[str, object], passport: str, expected: list[str]
+) -> None:
     assert screening.indicators(answers, passport) == expected
 
 
 def test_htcds_values_are_the_standard_s_and_never_a_status() -> None:
     answers = {
         "recruited": ["online_ad", "friend", "agent"], "app": ["facebook", "telegram", "other"],
-        "promised": "other_work", "ransom": "yes", "harm": ["threatened", "family", "police", "hit", "sexual"],
+        "promised": "other_work", "ransom": "yes",
+        "harm": ["threatened", "family", "police", "hit", "sexual"],
         "paid": "fined", "conditions": ["long_hours", "no_food", "no_phone", "punished"],
         "scam": ["whatsapp", "line"], "debt": "yes",
     }  # fmt: skip
@@ -88,12 +92,14 @@ def test_decisions_map_to_the_trafficking_status_and_unclear_to_none() -> None:
     assert screening.status_of("unclear") is None and screening.status_of(None) is None
     assert screening.DECIDED_BY_ORG in picklist("vic_TraffickingStatusDecisionMakingOrg")
     assert screening.parse_decision("Possible-Victim") == "possible_victim"
-    assert screening.parse_decision("korban") == "victim" and screening.parse_decision("bukan") == "not_victim"
+    assert screening.parse_decision("korban") == "victim"
+    assert screening.parse_decision("bukan") == "not_victim"
     assert screening.parse_decision("belum_jelas") == "unclear" and screening.parse_decision("maybe") is None
 
 
 def test_the_closing_buttons_do_not_count_as_the_citizen_writing() -> None:
-    for data, closing in (("scr:no", True), ("scr:stop", True), ("scr:start", False), ("scr:a:debt:yes", False)):
+    pairs = (("scr:no", True), ("scr:stop", True), ("scr:start", False), ("scr:a:debt:yes", False))
+    for data, closing in pairs:
         pressed = Callback.parse(data)
         assert pressed is not None and pressed.scope is Scope.SCREEN
         assert flow.closes(pressed) is closing
