@@ -271,7 +271,7 @@ def answer(state: State, qid: str, value: str, message_id: int | None, t: Transl
         given, shown = None, t(N_("Skipped"))
     elif value == DONE:
         if not picked:
-            return Outcome(state, [Notice(t(N_("Choose at least one answer, then tap «Done».")))])
+            return Outcome(state, [Notice(t(N_("Choose at least one answer, or skip this question.")))])
         given = [o.value for o in q.options if o.value in picked]
         shown = ", ".join(t(o.label) for o in q.options if o.value in picked)
     elif label(q, value) is not None:
