@@ -5,6 +5,7 @@ no status is ever made from the answers."""
 from __future__ import annotations
 
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from bot.core.callbacks import MAX_BYTES, Callback, Scope
 from bot.flow import screening as flow
 from bot.i18n import Catalogs
 from bot.services import screening
+from storage.models import Report
 
 STANDARD = Path(__file__).parents[1] / "exports" / "data" / "htcds-2.0-field-standards.csv"
 T = Catalogs(ZoneInfo("Asia/Phnom_Penh"))["en"]
@@ -103,3 +105,18 @@ def test_the_closing_buttons_do_not_count_as_the_citizen_writing() -> None:
         pressed = Callback.parse(data)
         assert pressed is not None and pressed.scope is Scope.SCREEN
         assert flow.closes(pressed) is closing
+
+
+def test_the_card_says_nothing_unanswered_no_indicators_or_which_and_the_decision_apart() -> None:
+    report = Report(reference="PNH-000001", passport_status="held")
+    assert screening.card_lines(report, T) == []  # not answered: nothing, not even the passport
+    report.screening = {"promised": "yes", "leave": None}
+    report.passport_status = "with_me"
+    assert screening.card_lines(report, T) == ["🔎 Screening: no indicators in the answers"]
+    report.screening = {"promised": "other_work", "leave": "no", "debt": "yes"}
+    report.screening_decision, report.screening_decided_at = "unclear", datetime(2026, 1, 20, 3, tzinfo=UTC)
+    indicators, decided = screening.card_lines(report, T)
+    assert indicators == "🔎 Indicators present: 3 (deception, restriction of movement, debt bondage)"
+    assert decided.startswith("⚖️ Screening decision: unclear: to be interviewed (")
+    screening.erase(report)
+    assert screening.card_lines(report, T) == [] and report.screening_decided_at is None
