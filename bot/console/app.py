@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.console import broadcasts, flights, miniapp, referrals, scams, searches, sitrep, views
+from bot.console import broadcasts, flights, miniapp, referrals, scams, screening, searches, sitrep, views
 from bot.console.web import (
     CONSOLE,
     MAX_FORM,
@@ -27,6 +27,8 @@ from bot.services.case_table import SORTS
 from bot.services.casework import BY_FLIGHTS_ONLY
 from bot.services.referral_notices import REASON_LABELS
 from bot.services.referral_notices import STATUS_LABELS as REFERRAL_STATUS
+from bot.services.screening import DECISIONS
+from bot.services.screening import view as screening_view
 from bot.services.stages import BULK_STAGES, COLUMNS, FINE_LABELS, IDENTITY_LABELS, STAGES
 
 HERE = Path(__file__).parent
@@ -65,6 +67,8 @@ def make_app(console: Console) -> web.Application:
         FINE_CHOICES=list(FINE_LABELS.items()),
         REASON_LABELS=REASON_LABELS,
         REFERRAL_STATUS=REFERRAL_STATUS,
+        screening_of=screening_view,  # the case page's screening (screening_part.html)
+        SCREENING_DECISIONS=[(decision, label) for decision, (label, _) in DECISIONS.items()],
     )
     app[PAGES] = pages
     views.add_routes(app)
@@ -75,5 +79,6 @@ def make_app(console: Console) -> web.Application:
     scams.add_routes(app)  # scam reports (/verify)
     referrals.add_routes(app)  # a case's referrals to partners
     miniapp.add_routes(app)  # the console inside Telegram
+    screening.add_routes(app)  # the screening decision on a case's page
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app

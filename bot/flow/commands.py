@@ -7,6 +7,7 @@ from bot.core.callbacks import Callback, Scope, callback
 from bot.core.case import Status
 from bot.core.incoming import Incoming, Kind
 from bot.core.stage import Stage
+from bot.flow import screening
 from bot.flow.asking import TRANSFER_WARNING, ask, commands_text, hide_offer, restart, with_sos
 from bot.flow.model import WIPED, Context, EraseMyData, Notice, Outcome, Reply, State, Step, Wipe
 from bot.flow.sos import is_danger_word, is_sos, sos_now
@@ -54,7 +55,7 @@ def releases_held(inp: Incoming) -> bool:
         return False
     if inp.kind is Kind.BUTTON:
         pressed = Callback.parse(inp.callback_data)
-        return pressed is not None and pressed.scope not in CLOSING_BUTTONS
+        return pressed is not None and pressed.scope not in CLOSING_BUTTONS and not screening.closes(pressed)
     return True
 
 
@@ -109,6 +110,7 @@ def run(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outcom
         else:  # the short report's "rest" asks these too
             home = InlineButton(t(N_("🏠 Going home, health, documents")), callback(Scope.UPDATE, "home"))
             choices.append((home,))
+        choices.append(screening.update_button(t))
         return Outcome(state, [Reply(t(N_("What do you want to update?")), with_sos(t, *choices))])
     if name == "delete":
         text = t(N_("Delete all your data from the hotline? The embassy will no longer see your report."))

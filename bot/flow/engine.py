@@ -7,7 +7,7 @@ from typing import Any
 from bot.core.callbacks import Callback, Scope
 from bot.core.contact import ContactPref
 from bot.core.incoming import Incoming, Kind
-from bot.flow import commands, seeking, verify
+from bot.flow import commands, screening, seeking, verify
 from bot.flow.asking import (
     DONE,
     NO_DANGER,
@@ -211,6 +211,8 @@ def press(
         if q.multi and value != SKIP and value not in q.single:
             return toggled(state, q, value, ctx, t)
         return chosen(state, q, value, ctx, t)
+    if kind is Scope.SCREEN:  # the optional questions after the report (bot.flow.screening)
+        return screening.press(state, pressed, message_id, t)
     if kind is Scope.LANGUAGE and rest in LANGUAGES:
         return switch_language(state, rest, ctx, catalogs)
     if kind is Scope.SUMMARY and state.step == Step.SUMMARY:
@@ -361,7 +363,7 @@ def answered(
         data.pop("_mode")
         effects.append(PatchReport({k: data.get(k) for k in REPORT_FIELDS}, "updated_by_citizen"))
         new_state, more = drop_reply_keyboard(state.with_(step=Step.DONE, data=data), [Reply(done)], t)
-        return Outcome(new_state, [*out, *more], effects)
+        return Outcome(new_state, [*out, *more, screening.offer(t)], effects)  # now it is safe to talk
     elif mode == "home" and (following is None or following.id not in HOME_QUESTIONS):
         data.pop("_mode")  # /update's questions of the way home: the last one answered
         new_state, more = drop_reply_keyboard(state.with_(step=Step.DONE, data=data), [Reply(done)], t)
@@ -376,7 +378,7 @@ def summary_choice(state: State, choice: str, ctx: Context, t: Translator) -> Ou
     if choice == "send":
         done = state.with_(step=Step.DONE, submitted=True)
         new_state, out = drop_reply_keyboard(done, [Reply(sent_text(state, t), with_sos(t))], t)
-        return Outcome(new_state, [*out, hide_offer(t)], [Submit()])
+        return Outcome(new_state, [*out, hide_offer(t), *screening.offered(state, t)], [Submit()])
     if choice == "change":
         return Outcome(*ask(state.with_(step=Step.CHANGE), ctx, t))
     if choice == "more":  # the short report, made whole after all

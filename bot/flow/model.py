@@ -148,6 +148,16 @@ class ReportScam:
     detail: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Screened:
+    """An answer to one of the optional questions after the report (bot.flow.screening); `first`:
+    the first of this round (the case's history gets one entry a round)."""
+
+    question: str
+    value: str | list[str] | None
+    first: bool = False
+
+
 Effect = (
     SetLanguage
     | GiveConsent
@@ -159,6 +169,7 @@ Effect = (
     | EraseMyData
     | SendSearch
     | ReportScam
+    | Screened
 )
 Output = Reply | Close | Redraw | Notice | Wipe
 

@@ -13,7 +13,9 @@ from bot.handlers.officer_desk import OfficerDesk, officer_of, relay
 from bot.i18n import N_
 
 log = logging.getLogger(__name__)
-OFFICER_ONLY = frozenset({"case", "open", "mine", "note", "tag", "export", "reply", "stage", "refer"})
+OFFICER_ONLY = frozenset(
+    {"case", "open", "mine", "note", "tag", "export", "reply", "stage", "refer", "screen"}
+)
 OFFICER_COMMANDS = OFFICER_ONLY | {"status", "help", "start"}  # the last three are a citizen's own elsewhere
 
 

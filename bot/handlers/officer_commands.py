@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.actions import SendDocument
 from bot.core.incoming import Incoming
 from bot.core.port import BotPort
-from bot.handlers import referral_commands
+from bot.handlers import officer_screening, referral_commands
 from bot.handlers.officer_desk import OfficerDesk, officer_of, relay, say
 from bot.i18n import N_, Translator
 from bot.services.cards import MARKERS, STATUSES, case_line
@@ -28,11 +28,12 @@ USAGE = {
         "/stage REF closed [reason]"
     ),
     "reply": N_("Write it like: /reply PNH-000123 your message"),
+    "screen": officer_screening.USAGE,
 }
 
 
 def help_text(t: Translator) -> str:
-    return t(
+    listed = t(
         N_(
             "Duty officer commands:\n"
             "/open [P1|P2|P3] – open cases, most urgent first\n"
@@ -49,6 +50,8 @@ def help_text(t: Translator) -> str:
         ),
         statuses=", ".join(STATUSES),
     )
+    commands, _, statuses = listed.rpartition("\n")  # the screening's line goes before the statuses
+    return f"{commands}\n{t(officer_screening.HELP)}\n{statuses}"
 
 
 async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
@@ -95,6 +98,8 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
         elif name == "refer":
             answer = await referral_commands.refer(desk, inp, report.id, report.reference or "", rest)
             await say(inp, port, answer)
+        elif name == "screen":
+            await say(inp, port, await officer_screening.screen(desk, inp, report.id, rest))
         else:
             await say(inp, port, await change(desk, inp, name, report.id, rest))
 

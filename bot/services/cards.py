@@ -12,6 +12,7 @@ from bot.core.contact import ContactPref
 from bot.core.stage import Stage
 from bot.flow.steps import BY_ID, option_label, safety_values
 from bot.i18n import N_, Translator
+from bot.services import screening
 from bot.services.sos import NO_SOS, SosState
 from bot.services.stages import event_summary, summary
 from bot.validators import province_by_code
@@ -177,6 +178,7 @@ def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = 
         lines.append(t(N_("📥 Taken by {officer}"), officer=report.assigned_name))
     if report.tags:
         lines.append("🏷 " + tag_list(report.tags, t))
+    lines += screening.card_lines(report, t)  # for an interview in person, never a verdict
     if report.erased_at is not None:
         lines.append(t(N_("🗑 Personal data erased {when}"), when=t.datetime(report.erased_at)))
     return within_limit("\n".join(lines))

@@ -50,6 +50,7 @@ from bot.services.exports.tabular import inert
 from bot.services.outbox import SENDING, enqueue, queued
 from bot.services.overview import Overview, overview
 from bot.services.reports import same_person
+from bot.services.screening_desk import ScreeningDesk
 from bot.services.sos import sos_state
 from bot.services.stages import Moved, StageMove, StageProblem, check, move, moves, stage_counts
 from storage.models import CaseMessage, Citizen, OutboxMessage, Report, ReportEvent
@@ -150,6 +151,7 @@ class Casework:
         self.catalogs = catalogs
         self.mission = mission
         self.wake = wake
+        self.screening = ScreeningDesk(sessions, clock, alerts, wake)  # /screen and the console's form
         self._takers: tuple[datetime, list[tuple[int, str]]] | None = None
 
     # -- reading ----------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from bot.flow.model import (
     RecordSOS,
     Reply,
     ReportScam,
+    Screened,
     SendSearch,
     SetContactPref,
     SetLanguage,
@@ -45,7 +46,7 @@ from bot.flow.model import (
     unsent_replies,
 )
 from bot.i18n import Catalogs, Translator, pick_language
-from bot.services import scams, searches
+from bot.services import scams, screening, searches
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -215,6 +216,10 @@ class Conversations:
                     channel=effect.channel, who=effect.who, asked_for=effect.asked_for, detail=effect.detail,
                     officer_chat_id=self.alerts.officer_chat_id, now=now,
                 )  # fmt: skip
+            elif isinstance(effect, Screened) and linked is not None:
+                said = (effect.question, effect.value, effect.first)
+                await screening.record_answer(session, linked, *said, now)
+                await alerts.changed(linked)
             elif isinstance(effect, EraseMyData):
                 searched = linked is not None and await sos_alerts.searching(session, linked.id, now)
                 await reports.erase(citizen)

@@ -15,7 +15,7 @@ from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.core.stage import Stage
 from bot.flow.model import Step
-from bot.services import scams, searches, stages
+from bot.services import scams, screening, searches, stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.referral_erasure import erase_referrals
 from bot.services.triage import priority
@@ -131,6 +131,7 @@ class Reports:
         is still linked to it. The trail keeps what happened (kind, who, when), not what was said."""
         for key in PERSONAL:
             setattr(report, key, None)
+        screening.erase(report)  # the answers, the officer's decision and its note
         report.location_at = None
         report.erased_at = self.now
         events = await self.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id))

@@ -45,7 +45,7 @@ WAIT = 10.0
 OFFICER_ARGS = {
     "case": "1", "open": "", "mine": "", "note": "1 checked", "tag": "1 wave-9", "export": "",
     "reply": "1 Kami segera datang", "status": "1 in_progress", "help": "", "start": "",
-    "stage": "1 verified ktp", "refer": "1",
+    "stage": "1 verified ktp", "refer": "1", "screen": "1 possible_victim checked",
 }  # fmt: skip
 CITIZEN_COMMANDS = (
     "start", "status", "update", "sos", "language", "delete", "hide", "help", "cancel", "find", "verify",
@@ -59,7 +59,7 @@ FLIGHT_BUTTONS = (f"{Scope.FLIGHT.value}:1:yes",)  # no flight here: a forged an
 FOUND_BUTTONS = (f"{Scope.FOUND.value}:1:yes",)  # nobody was asked about a family's search: refused
 CITIZEN_BUTTONS = ("f:welcome:agree", "sum:send", "chg:back", "cx:no", "del:no", "lang:en", "upd:safety",
                    "hide:no", "pref:any", "dgr:no", "sos", "sk:agree:yes",
-                   "vf:report")  # fmt: skip
+                   "vf:report", "scr:no")  # fmt: skip
 REFER_BUTTONS = (f"{Scope.REFER.value}:1:yes",)  # no referral here: a forged answer, refused for all
 BUTTONS = (
     *OFFICER_BUTTONS,

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from bot.services.exports.cases import Case
+from bot.services.screening import indicators
 from bot.validators import province_by_code
 from storage.models import Citizen, Referral, Report
 
@@ -93,6 +94,12 @@ def referral_day(referral: Referral) -> str | None:
     return when.date().isoformat() if when else None
 
 
+def _indicators(case: Case) -> str | None:
+    """The ILO indicators the screening answers point to, comma separated ("": answered, none)."""
+    report = case.report
+    return ",".join(indicators(report.screening, report.passport_status)) if report.screening else None
+
+
 def _r(read: Callable[[Report], Value]) -> Callable[[Case], Value]:
     return lambda case: read(case.report)
 
@@ -151,6 +158,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("referral_partners", "free", lambda c: _each(c, lambda r: r.partner_name), 24),
     Column("referral_reasons", "text", lambda c: _each(c, lambda r: ", ".join(r.reasons or [])), 24),
     Column("referral_dates", "text", lambda c: _each(c, referral_day), 12),
+    # screening (issue 19): what the answers point to, and the officer's decision, apart
+    Column("screening_indicators", "text", _indicators, 30),
+    Column("screening_answered_at", "datetime", _r(lambda r: r.screening_at), 18),
+    Column("screening_decision", "text", _r(lambda r: r.screening_decision), 16),
+    Column("screening_decided_at", "datetime", _r(lambda r: r.screening_decided_at), 18),
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 TAG_SEPARATOR = ";"

@@ -5,8 +5,9 @@ HTCDS (https://github.com/UNMigration/HTCDS) names a field by a table prefix and
 the standard's field list, version 2.0 ("HTCDS Field Standards 2.0"); docs/exports.md has the table.
 What the standard has no field for stays under `hotline_extension`, in the hotline's own names and codes.
 
-Nothing is asserted that the hotline does not know: no trafficking status, no type of exploitation,
-and the position is not called a place of exploitation.
+Nothing is asserted that the hotline does not know: the trafficking status is the officer's
+screening decision only (never made from the citizen's answers), the type of exploitation only what
+the citizen said they were made to do, and the position is not called a place of exploitation.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from bot.core.case import Status
+from bot.services import screening
 from bot.services.exports.cases import Case
 from bot.services.exports.columns import COLUMNS, journey, province_name, referral_day
 from bot.services.exports.tabular import utc_iso
@@ -58,9 +60,22 @@ def _json_value(value: object) -> Any:
 
 
 def methods_of_control(case: Case) -> list[str]:
-    """Only what the citizen said in so many words, in the 2.0 picklist: a passport held by someone.
-    ("Not free to leave" has no value of its own in 2.0: it stays in the extension's `safety`.)"""
-    return ["WithholdsDocuments"] if case.report.passport_status == "held" else []
+    """Only what the citizen said in so many words, in the 2.0 picklist: a passport held by someone,
+    and the screening's answers. ("Not free to leave" has no value of its own in 2.0: it stays in
+    the extension's `safety` and `screening_indicators`.)"""
+    return screening.htcds(case.report.screening, case.report.passport_status)["vic_MethodsOfControl"]
+
+
+def screened(case: Case) -> dict[str, Any]:
+    """The screening's answers in their fields, and apart from them the officer's decision: the
+    status is never made from the answers."""
+    report = case.report
+    fields: dict[str, Any] = dict(screening.htcds(report.screening, report.passport_status))
+    del fields["vic_MethodsOfControl"]  # with the passport's, above
+    status = screening.status_of(report.screening_decision)
+    fields["vic_TraffickingStatus"] = status
+    fields["vic_TraffickingStatusDecisionMakingOrg"] = screening.DECIDED_BY_ORG if status else None
+    return fields
 
 
 def _referral_details(case: Case) -> str | None:
@@ -127,6 +142,7 @@ def htcds_case(case: Case) -> dict[str, Any]:
         "prs_MailingState": province,
         "prs_MailingCountry": CITIZENSHIP if province or report.home_city else None,
         "vic_MethodsOfControl": methods_of_control(case),
+        **screened(case),
         EXTENSION: extension,
     }
 
