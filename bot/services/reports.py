@@ -15,7 +15,7 @@ from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.core.stage import Stage
 from bot.flow.model import Step
-from bot.services import stages
+from bot.services import duplicates, stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.triage import priority
 from bot.validators import Invalid, normalise_phone, parse_passport_number
@@ -155,6 +155,7 @@ class Reports:
             if isinstance(facts, dict) and stages.without_personal(facts) != facts:
                 event.detail = {**event.detail, "facts": stages.without_personal(facts), "erased": True}
         await self.take_back(report)
+        await duplicates.forget(self.session, report.id)
         self.log(report, actor, kind)
 
     async def off_planned_flights(self, report: Report, actor: str) -> None:
