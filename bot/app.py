@@ -49,6 +49,7 @@ from bot.services.flights import Flights, checkin_key
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
 from bot.services.leader import BROADCASTS, OUTBOX, SENT_ELSEWHERE, Leadership
+from bot.services.merges import Duplicates
 from bot.services.outbox import Composer, Sender, SharedRatePort
 from bot.services.people import People
 from bot.services.phone import remember_sent_row
@@ -140,6 +141,7 @@ class Hotline:
             settings.mission_name, self.wake,
         )  # fmt: skip
         self.broadcasting = Broadcasting(self.sessions, clock, settings.zone, self.wake, self.wake_broadcasts)
+        self.duplicates = Duplicates(self.sessions, clock, self.alert_settings, self.wake)
         self.officers = OfficerHandler(
             OfficerDesk(self.casework, self.people, self.catalogs, self.alert_settings, roles, clock)
         )
@@ -263,7 +265,7 @@ class Hotline:
             access=self.console_access, casework=self.casework, broadcasting=self.broadcasting,
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
-            sitreps=self.sitreps,
+            sitreps=self.sitreps, duplicates=self.duplicates,
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None

@@ -8,7 +8,7 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.console import broadcasts, flights, miniapp, sitrep, views
+from bot.console import broadcasts, duplicates, flights, miniapp, sitrep, views
 from bot.console.web import (
     CONSOLE,
     MAX_FORM,
@@ -67,6 +67,7 @@ def make_app(console: Console) -> web.Application:
     broadcasts.add_routes(app)
     flights.add_routes(app)
     sitrep.add_routes(app)  # the daily situation report
+    duplicates.add_routes(app)  # likely duplicates: the same person reported twice
     miniapp.add_routes(app)  # the console inside Telegram
     app.router.add_static("/static/", HERE / "static", append_version=True)
     return app

@@ -24,6 +24,7 @@ from bot.services.case_table import CaseFilters
 from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
 from bot.services.flights import Flights
+from bot.services.merges import Duplicates
 from bot.services.sitreps import Sitreps
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,7 @@ class Console:
     secure: bool  # served over https: the session cookie is Secure
     tiles: str = ""  # the map's tile URL template ("": a plain background)
     sitreps: Sitreps | None = None  # the daily situation report (/sitrep)
+    duplicates: Duplicates | None = None  # likely duplicates (/duplicates)
 
     @property
     def tiles_origin(self) -> str:

@@ -31,6 +31,14 @@ class Column:
     identifier: bool = False
 
 
+def merged_into(report: Report) -> str | None:
+    """The reference of the case this one was merged into (the same person reported twice): made as
+    every reference is (bot.services.reports), so no other row is read."""
+    if report.merged_into_id is None or not report.reference:
+        return None
+    return f"{report.reference.rsplit('-', 1)[0]}-{report.merged_into_id:06d}"
+
+
 def citizen_of(report: Report) -> Citizen | None:
     """The citizen when it was loaded with the report (the exports load it), else None: never a lazy load."""
     loaded = report.__dict__.get("citizen")
@@ -137,6 +145,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("arrived_place", "free", _fact("arrived_place", "arrived_at_place"), 24),
     Column("referred_to", "free", _fact("referred_to"), 24),
     Column("stage_reason", "free", _fact("reason"), 30),
+    Column("merged_into", "text", _r(lambda r: merged_into(r)), 12),
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 TAG_SEPARATOR = ";"
