@@ -55,7 +55,7 @@ async def _key_missing(session: AsyncSession, progress: Progress) -> int:
         keys = [
             {"owner": REPORT, "owner_id": report_id, "key": hashed}
             for report_id, name in rows
-            for hashed in sorted({keyring.lookup("name", k) for k in names.keys(name)} - {None})
+            for hashed in sorted(h for h in {keyring.lookup("name", k) for k in names.keys(name)} if h)
         ]
         if keys:  # in one statement a batch: a re-scan after an upgrade keys every case
             await session.execute(insert(NameKey), keys)

@@ -123,7 +123,7 @@ def score(reasons: Iterable[str], likeness: names.Likeness | None) -> int:
 
 
 def reasons_of(shared: set[str], likeness: names.Likeness | None) -> tuple[str, ...]:
-    kinds = [kind for kind in ("nik", "passport", "phone", "name_birth") if kind in shared]
+    kinds: list[str] = [kind for kind in ("nik", "passport", "phone", "name_birth") if kind in shared]
     if likeness is not None and (kinds != ["name_birth"] or likeness.reason != "different"):
         kinds.append(f"name:{likeness.reason}")
     return tuple(kinds)

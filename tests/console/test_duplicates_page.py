@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Browser, expect
@@ -27,7 +28,7 @@ from tests.e2e.conftest import Running
 __all__ = ["browser"]
 GROUP, OFFICER, STAFF = -1001000000191, 9911, 9912
 NOW = datetime.now(UTC)
-PEOPLE = {
+PEOPLE: dict[int, dict[str, Any]] = {
     8301: {"full_name": "Siti Aminah", "birth_date": date(1995, 8, 17), "nik": "3501015708950001",
            "place": "Kompleks Jin Bei"},
     8302: {"full_name": "Sity Aminah binti Abdullah", "nik": "3501015708950001", "place": "Shelter KBRI"},

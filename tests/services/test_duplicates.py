@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services import duplicates
@@ -183,7 +183,7 @@ async def test_real_looking_names_found_and_false_pairs(world: World) -> None:
     assert found / expected >= 0.95
     assert false / look_alikes <= 0.12
     async with world.sessions() as session, session.begin():
-        await session.execute(DuplicatePair.__table__.delete())
+        await session.execute(delete(DuplicatePair))
     rescanned = await scan(world.sessions, NOW)
     assert rescanned.pairs == len(pairs) and set(await world.pairs()) == set(pairs)
 
@@ -207,3 +207,15 @@ def test_names_alike_is_symmetric() -> None:
     some = ["Siti Aminah", "Sity Aminah", "Siti", "Aminah Siti", "Ratnasari Dewi", "Ratna Sari"]
     for a, b in itertools.combinations(some, 2):
         assert duplicates.alike_names(a, b) == duplicates.alike_names(b, a)
+
+
+def test_hotline_duplicates_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    monkeypatch.setenv("HOTLINE_DATABASE_URL", database_url(tmp_path, "cli"))
+    assert main(["db", "upgrade"]) == 0
+    assert main(["duplicates", "scan"]) == 0
+    said = capsys.readouterr().out
+    assert "Compared 0 cases" in said and "0 likely duplicate pairs open" in said

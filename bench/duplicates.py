@@ -1,0 +1,115 @@
+"""How long finding likely duplicates takes, with many cases: one new case checked (as the bot
+checks every report sent: its name keyed, its candidates found by keyed hashes, scored, the pair
+stored) and the full re-scan (`hotline duplicates scan`: every case's name keyed, every pair found).
+
+    python -m bench.duplicates [--cases 30000] [--checks 300] [--postgres URL]
+
+The cases are bench.seed's, with real-looking Indonesian names (bench.names); a few per cent of the
+citizens reported twice (the same NIK and phone). Each check is a new report of someone: half the
+time a person already reported, their name written another way, the same date of birth; the check
+runs in a transaction rolled back after, so every check sees the same database. Goals: a check under
+50 ms (p95), the re-scan under a minute.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import func, select
+
+from bench import names
+from bench.seed import seed
+from bot.services import duplicates
+from bot.services.duplicate_scan import scan
+from storage.crypto import Keyring, new_key, parse_keys
+from storage.db import make_engine, make_sessionmaker
+from storage.migrate import upgrade
+from storage.models import Citizen, Report
+
+CHECK_GOAL, SCAN_GOAL = 0.050, 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class Measured:
+    cases: int
+    scan_seconds: float
+    pairs: int
+    check_p50: float
+    check_p95: float
+    found: int  # checks that found a likely duplicate
+
+
+async def run(
+    cases: int, checks: int, url: str, out: TextIO = sys.stdout, seed_number: int = 2026
+) -> Measured:
+    engine = make_engine(url, Keyring(parse_keys(new_key()), "bench"))
+    try:
+        await upgrade(engine)
+        sessions = make_sessionmaker(engine)
+        now = datetime.now(UTC)
+        print(f"Seeding {cases:,} cases with Indonesian names ({engine.dialect.name})…", file=out, flush=True)
+        await seed(engine, cases, now=now, seed=seed_number, namer=names.name)
+
+        started = time.perf_counter()
+        done = await scan(sessions, now)
+        scan_seconds = time.perf_counter() - started
+        print(f"full re-scan: {scan_seconds:.1f} s for {done.cases:,} cases ({done.keyed:,} names keyed), "
+              f"{done.pairs:,} pairs (goal < {SCAN_GOAL:.0f} s)", file=out, flush=True)  # fmt: skip
+
+        rng = random.Random(seed_number)
+        async with sessions() as session:
+            citizen = int(await session.scalar(select(func.min(Citizen.id))) or 1)
+            top = int(await session.scalar(select(func.max(Report.id))) or 1)
+        times, found = [], 0
+        for n in range(checks):
+            async with sessions() as session, session.begin() as tx:
+                report = Report(citizen_id=citizen, language="id", submitted=True, created_at=now,
+                                updated_at=now, reference=f"PNH-9{n:08d}")  # fmt: skip
+                other = await session.get(Report, rng.randint(1, top)) if rng.random() < 0.5 else None
+                if other is not None and other.full_name and other.birth_date:
+                    report.full_name = names.variant(other.full_name, rng)
+                    report.birth_date = other.birth_date
+                else:
+                    report.full_name = names.name(rng)
+                    report.birth_date = date(rng.randint(1972, 2007), rng.randint(1, 12), rng.randint(1, 28))
+                session.add(report)
+                await session.flush()
+                started = time.perf_counter()
+                proposed = await duplicates.check(session, report, now)
+                times.append(time.perf_counter() - started)
+                found += bool(proposed)
+                await tx.rollback()
+        times.sort()
+        p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+        print(f"one new case checked: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {checks} checks "
+              f"(goal < {CHECK_GOAL * 1000:.0f} ms); {found} found a likely duplicate", file=out)  # fmt: skip
+        return Measured(done.cases, scan_seconds, done.pairs, p50, p95, found)
+    finally:
+        await engine.dispose()
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.duplicates", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=30_000)
+    parser.add_argument("--checks", type=int, default=300)
+    parser.add_argument(
+        "--postgres", help="a PostgreSQL URL to run on (its tables are created; use a fresh database)"
+    )
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    args = arguments()
+    with tempfile.TemporaryDirectory() as folder:
+        database = args.postgres or f"sqlite+aiosqlite:///{Path(folder) / 'duplicates.db'}"
+        asyncio.run(run(args.cases, args.checks, database))
