@@ -225,21 +225,13 @@ async def forget(session: AsyncSession, report_id: int) -> None:
 
 
 async def open_references(session: AsyncSession, report_id: int) -> list[tuple[str, list[str]]]:
-    """The references of the cases this one may duplicate (open pairs), strongest first, and why:
-    the officers' card names them."""
+    """The earlier cases this one may duplicate (open pairs where it is the later case), strongest
+    first, and why: its card names them. Each pair is told once, on the later case's card (the new
+    report is the news; the earlier card stays as officers know it), and in full on the console."""
     query = (
         select(Report.reference, DuplicatePair.reasons)
-        .join(
-            Report,
-            or_(
-                (DuplicatePair.low_id == report_id) & (Report.id == DuplicatePair.high_id),
-                (DuplicatePair.high_id == report_id) & (Report.id == DuplicatePair.low_id),
-            ),
-        )
-        .where(
-            DuplicatePair.status == OPEN,
-            or_(DuplicatePair.low_id == report_id, DuplicatePair.high_id == report_id),
-        )
+        .join(Report, Report.id == DuplicatePair.low_id)
+        .where(DuplicatePair.status == OPEN, DuplicatePair.high_id == report_id)
         .where(Report.merged_into_id.is_(None), Report.erased_at.is_(None))
         .order_by(DuplicatePair.score.desc(), Report.id)
     )
@@ -262,13 +254,13 @@ IDENTITY_FIELDS = frozenset({"full_name", "birth_date", "nik", "passport_number"
 async def checked(
     session: AsyncSession, report: Report, now: datetime, changed: Callable[[Report], Awaitable[None]]
 ) -> list[Found]:
-    """`check`, and the cards of both cases of every new pair told (`changed`: the alerts' card
-    edit), so officers know at once that the person already has a case."""
+    """`check`, and the card that tells each new pair edited (`changed`: the alerts' card edit): the
+    later case's, so officers know at once that the person already has a case."""
     found = await check(session, report, now)
-    if any(f.new for f in found):
-        await changed(report)
     for pair in found:
-        other = await session.get(Report, pair.other_id) if pair.new else None
-        if other is not None:
-            await changed(other)
+        if not pair.new:
+            continue
+        later = report if report.id > pair.other_id else await session.get(Report, pair.other_id)
+        if later is not None:
+            await changed(later)
     return found

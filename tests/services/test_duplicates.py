@@ -219,3 +219,29 @@ def test_hotline_duplicates_scan(
     assert main(["duplicates", "scan"]) == 0
     said = capsys.readouterr().out
     assert "Compared 0 cases" in said and "0 likely duplicate pairs open" in said
+
+
+async def test_a_pair_found_later_edits_the_later_card(world: World) -> None:
+    first = await world.case(full_name="Budi Santoso")
+    second = await world.case(full_name="Boedi Santosa")
+    edited: list[int] = []
+
+    async def changed(report: Report) -> None:
+        edited.append(report.id)
+
+    async with world.sessions() as session, session.begin():  # the earlier citizen adds their NIK
+        earlier = await session.get_one(Report, first)
+        earlier.nik = "3201014501900001"
+        assert await duplicates.checked(session, earlier, NOW, changed) == []
+    async with world.sessions() as session, session.begin():  # the later citizen adds the same NIK
+        later = await session.get_one(Report, second)
+        later.nik = "3201014501900001"
+        await session.flush()
+        found = await duplicates.checked(session, later, NOW, changed)
+        assert [f.other_id for f in found] == [first] and edited == [second]
+        [(reference, reasons)] = (await duplicates.alike(session, later)).pairs
+        assert reference == f"PNH-{first:06d}" and reasons[0] == "nik"
+        assert (await duplicates.alike(session, earlier)).pairs == []  # told once, on the later card
+    async with world.sessions() as session, session.begin():  # told again: nothing new to edit
+        await duplicates.checked(session, await session.get_one(Report, first), NOW, changed)
+    assert edited == [second]
