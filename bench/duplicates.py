@@ -2,7 +2,7 @@
 checks every report sent: its name keyed, its candidates found by keyed hashes, scored, the pair
 stored) and the full re-scan (`hotline duplicates scan`: every case's name keyed, every pair found).
 
-    python -m bench.duplicates [--cases 30000] [--checks 300] [--postgres URL]
+    python -m bench.duplicates [--cases 30000] [--checks 300] [--database FILE | --postgres URL]
 
 The cases are bench.seed's, with real-looking Indonesian names (bench.names); a few per cent of the
 citizens reported twice (the same NIK and phone). Each check is a new report of someone: half the
@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from bench import names
 from bench.seed import seed
@@ -34,7 +34,7 @@ from bot.services.duplicate_scan import scan
 from storage.crypto import Keyring, new_key, parse_keys
 from storage.db import make_engine, make_sessionmaker
 from storage.migrate import upgrade
-from storage.models import Citizen, Report
+from storage.models import Citizen, DuplicatePair, NameKey, Report
 
 CHECK_GOAL, SCAN_GOAL = 0.050, 60.0
 
@@ -57,11 +57,25 @@ async def run(
         await upgrade(engine)
         sessions = make_sessionmaker(engine)
         now = datetime.now(UTC)
-        print(f"Seeding {cases:,} cases with Indonesian names ({engine.dialect.name})…", file=out, flush=True)
-        await seed(engine, cases, now=now, seed=seed_number, namer=names.name)
+        async with sessions() as session:
+            held = int(await session.scalar(select(func.count()).select_from(Report)) or 0)
+        if held < cases:
+            print(
+                f"Seeding {cases:,} cases with Indonesian names ({engine.dialect.name})…",
+                file=out,
+                flush=True,
+            )
+            await seed(engine, cases - held, now=now, seed=seed_number, namer=names.name)
+        async with sessions() as session, session.begin():  # a full re-scan: from nothing
+            await session.execute(delete(NameKey))
+            await session.execute(delete(DuplicatePair))
 
         started = time.perf_counter()
-        done = await scan(sessions, now)
+
+        def said(line: str) -> None:
+            print(f"  {time.perf_counter() - started:6.1f} s  {line}", file=out, flush=True)
+
+        done = await scan(sessions, now, said)
         scan_seconds = time.perf_counter() - started
         print(f"full re-scan: {scan_seconds:.1f} s for {done.cases:,} cases ({done.keyed:,} names keyed), "
               f"{done.pairs:,} pairs (goal < {SCAN_GOAL:.0f} s)", file=out, flush=True)  # fmt: skip
@@ -102,6 +116,7 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.duplicates", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=30_000)
     parser.add_argument("--checks", type=int, default=300)
+    parser.add_argument("--database", help="a SQLite file to keep the cases in (reused when it has them)")
     parser.add_argument(
         "--postgres", help="a PostgreSQL URL to run on (its tables are created; use a fresh database)"
     )
@@ -111,5 +126,6 @@ def arguments() -> argparse.Namespace:
 if __name__ == "__main__":
     args = arguments()
     with tempfile.TemporaryDirectory() as folder:
-        database = args.postgres or f"sqlite+aiosqlite:///{Path(folder) / 'duplicates.db'}"
+        file = Path(args.database) if args.database else Path(folder) / "duplicates.db"
+        database = args.postgres or f"sqlite+aiosqlite:///{file}"
         asyncio.run(run(args.cases, args.checks, database))

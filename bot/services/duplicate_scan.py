@@ -79,17 +79,19 @@ async def _shared(session: AsyncSession) -> dict[tuple[int, int], set[str]]:
         )
         for low, high in await session.execute(query):
             pairs.setdefault((low, high), set()).add(kind)
-    ka, kb = aliased(NameKey), aliased(NameKey)
-    query = (
-        select(a.id, b.id)
-        .join(b, and_(b.birth_hash == a.birth_hash, a.id < b.id))
-        .join(ka, and_(ka.owner == REPORT, ka.owner_id == a.id))
-        .join(kb, and_(kb.owner == REPORT, kb.owner_id == b.id, kb.key == ka.key))
-        .where(a.birth_hash.is_not(None), *_kept(a), *_kept(b))
-        .distinct()
+    # born the same day first (a few per day), then their name keys compared here: a join on the
+    # keys first would pair every "Siti" with every other
+    born = list(
+        await session.execute(
+            select(a.id, b.id)
+            .join(b, and_(b.birth_hash == a.birth_hash, a.id < b.id))
+            .where(a.birth_hash.is_not(None), *_kept(a), *_kept(b))
+        )
     )
-    for low, high in await session.execute(query):
-        pairs.setdefault((low, high), set()).add("name_birth")
+    keys = await _keys_of(session, {i for pair in born for i in pair})
+    for low, high in born:
+        if keys.get(low, set()) & keys.get(high, set()):
+            pairs.setdefault((low, high), set()).add("name_birth")
     return pairs
 
 
@@ -117,6 +119,18 @@ async def scan(
                 found.append(proposed)
         progress(f"pairs: {len(found)} ({sum(f.new for f in found)} new)")
     return Scanned(cases, keyed, len(found), sum(f.new for f in found))
+
+
+async def _keys_of(session: AsyncSession, ids: set[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), BATCH):
+        query = select(NameKey.owner_id, NameKey.key).where(
+            NameKey.owner == REPORT, NameKey.owner_id.in_(ordered[start : start + BATCH])
+        )
+        for owner_id, key in await session.execute(query):
+            found.setdefault(owner_id, set()).add(key)
+    return found
 
 
 async def _count(session: AsyncSession) -> int:

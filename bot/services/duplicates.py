@@ -143,15 +143,25 @@ async def candidates(session: AsyncSession, report: Report) -> dict[int, set[str
         for other in await session.scalars(query):
             shared.setdefault(other, set()).add(kind)
     if report.birth_date is not None and report.full_name:
-        named = select(NameKey.owner_id).where(
-            NameKey.owner == REPORT, NameKey.key.in_(name_lookups(session, report.full_name))
+        # born the same day first (a few cases), then which of them share a name key: a common
+        # word's key ("Siti") names thousands of cases, a date of birth a handful
+        born = list(
+            await session.scalars(
+                select(Report.id).where(
+                    Report.birth_hash.in_(keyring.lookups("birth", [report.birth_date.isoformat()])),
+                    Report.id != report.id,
+                    *candidate(),
+                )
+            )
         )
-        query = select(Report.id).where(
-            Report.birth_hash.in_(keyring.lookups("birth", [report.birth_date.isoformat()])),
-            Report.id.in_(named), Report.id != report.id, *candidate(),
-        )  # fmt: skip
-        for other in await session.scalars(query):
-            shared.setdefault(other, set()).add("name_birth")
+        if born:
+            named = select(NameKey.owner_id).where(
+                NameKey.owner == REPORT,
+                NameKey.owner_id.in_(born),
+                NameKey.key.in_(name_lookups(session, report.full_name)),
+            )
+            for other in set(await session.scalars(named)):
+                shared.setdefault(other, set()).add("name_birth")
     return shared
 
 
