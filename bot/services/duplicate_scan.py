@@ -60,7 +60,7 @@ async def _key_missing(session: AsyncSession, progress: Progress) -> int:
         if keys:  # in one statement a batch: a re-scan after an upgrade keys every case
             await session.execute(insert(NameKey), keys)
         keyed += len(rows)
-        if rows:
+        if rows and (len(rows) < BATCH or keyed % (10 * BATCH) == 0):
             progress(f"name keys: {keyed} cases")
         if len(rows) < BATCH:
             return keyed

@@ -11,13 +11,16 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import Catalogs
 from bot.services import duplicates
 from bot.services.alerts import AlertSettings
+from bot.services.cards import card_text
 from bot.services.duplicate_scan import scan
 from bot.services.merges import Decision, Duplicates
 from bot.services.reports import Reports
@@ -29,6 +32,7 @@ from tests.support.databases import database_url
 
 NOW = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
 NAMES = json.loads((Path(__file__).parent / "data" / "same_person_names.json").read_text())
+T = Catalogs(ZoneInfo("Asia/Phnom_Penh"))["en"]
 ALERTS = AlertSettings(None, (), "en", timedelta(minutes=2), timedelta(minutes=10))
 
 
@@ -121,6 +125,14 @@ async def test_merge_keeps_both_and_can_be_undone(world: World) -> None:
     assert await world.duplicates.merge(pair.id, keep_id=first, by=7001) == Decision.MERGED
     assert (await world.report(second)).merged_into_id == first
     assert await world.duplicates.merged_in(first) == [(second, f"PNH-{second:06d}")]
+    async with world.sessions() as session:  # both cards say it
+        kept, gone = await session.get_one(Report, first), await session.get_one(Report, second)
+        assert "🔁 Also reported as PNH-000002" in card_text(
+            kept, "any", T, alike=await duplicates.alike(session, kept)
+        )
+        assert "🔁 Merged into PNH-000001" in card_text(
+            gone, "any", T, alike=await duplicates.alike(session, gone)
+        )
     # a merged case is no candidate: a third report of the person pairs with the kept case only
     third = await world.case(nik="3201014501900001")
     assert set(await world.pairs()) == {(first, third)}
