@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import combinations
 
-from sqlalchemy import ColumnElement, and_, func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from bot.services import names
 from bot.services.duplicates import REPORT, Found, propose
@@ -68,26 +68,24 @@ async def _key_missing(session: AsyncSession, progress: Progress) -> int:
 
 
 async def _shared(session: AsyncSession) -> dict[tuple[int, int], set[str]]:
-    """Every pair of cases that share a keyed hash, and what they share."""
-    a, b = aliased(Report), aliased(Report)
+    """Every pair of cases that share a keyed hash, and what they share: the hashes read in one scan
+    and grouped here (linear, whatever plan a database without fresh statistics would choose for a
+    self-join), then the name keys of the cases born the same day compared (a join on the keys first
+    would pair every "Siti" with every other)."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    query = select(Report.id, Report.nik_hash, Report.passport_hash, Report.phone_hash, Report.birth_hash)
+    for report_id, *hashes in await session.execute(query.where(*_kept(Report)).order_by(Report.id)):
+        for kind, value in zip(("nik", "passport", "phone", "name_birth"), hashes, strict=True):
+            if value:
+                groups.setdefault((kind, value), []).append(report_id)
     pairs: dict[tuple[int, int], set[str]] = {}
-    for kind, column in (("nik", "nik_hash"), ("passport", "passport_hash"), ("phone", "phone_hash")):
-        query = (
-            select(a.id, b.id)
-            .join(b, and_(getattr(b, column) == getattr(a, column), a.id < b.id))
-            .where(getattr(a, column).is_not(None), *_kept(a), *_kept(b))
-        )
-        for low, high in await session.execute(query):
-            pairs.setdefault((low, high), set()).add(kind)
-    # born the same day first (a few per day), then their name keys compared here: a join on the
-    # keys first would pair every "Siti" with every other
-    born = list(
-        await session.execute(
-            select(a.id, b.id)
-            .join(b, and_(b.birth_hash == a.birth_hash, a.id < b.id))
-            .where(a.birth_hash.is_not(None), *_kept(a), *_kept(b))
-        )
-    )
+    born: list[tuple[int, int]] = []
+    for (kind, _), ids in groups.items():
+        for low, high in combinations(ids, 2):  # ids ascending: low < high
+            if kind == "name_birth":
+                born.append((low, high))
+            else:
+                pairs.setdefault((low, high), set()).add(kind)
     keys = await _keys_of(session, {i for pair in born for i in pair})
     for low, high in born:
         if keys.get(low, set()) & keys.get(high, set()):
