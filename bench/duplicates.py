@@ -86,11 +86,13 @@ async def run(
             citizen = int(await session.scalar(select(func.min(Citizen.id))) or 1)
             top = int(await session.scalar(select(func.max(Report.id))) or 1)
         times, found = [], 0
+        variants = variants_found = strangers = strangers_found = 0
         for n in range(checks):
             async with sessions() as session, session.begin() as tx:
                 report = Report(citizen_id=citizen, language="id", submitted=True, created_at=now,
                                 updated_at=now, reference=f"PNH-9{n:08d}")  # fmt: skip
                 other = await session.get(Report, rng.randint(1, top)) if rng.random() < 0.5 else None
+                variant = other is not None and bool(other.full_name) and other.birth_date is not None
                 if other is not None and other.full_name and other.birth_date:
                     report.full_name = names.variant(other.full_name, rng)
                     report.birth_date = other.birth_date
@@ -103,11 +105,19 @@ async def run(
                 proposed = await duplicates.check(session, report, now)
                 times.append(time.perf_counter() - started)
                 found += bool(proposed)
+                if variant:  # the person reported before: found when a pair names them
+                    variants += 1
+                    variants_found += other is not None and any(f.other_id == other.id for f in proposed)
+                else:  # someone new: any pair is a false one (unless they share a date and a name by chance)
+                    strangers += 1
+                    strangers_found += bool(proposed)
                 await tx.rollback()
         times.sort()
         p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
         print(f"one new case checked: p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms over {checks} checks "
               f"(goal < {CHECK_GOAL * 1000:.0f} ms); {found} found a likely duplicate", file=out)  # fmt: skip
+        print(f"names: {variants_found} of {variants} reports of someone reported before (the name written "
+              f"another way) found; {strangers_found} of {strangers} others paired", file=out)  # fmt: skip
         return Measured(done.cases, scan_seconds, done.pairs, p50, p95, found)
     finally:
         await engine.dispose()
