@@ -148,6 +148,7 @@ class Maker:
         self.next = dict(first)  # table -> the next id
         self.people: list[Identity] = []
         self.niks: set[str] = set()
+        self.namer: Callable[[random.Random], str] | None = None
         self.waves = sorted(rng.uniform(3, SPAN_DAYS - 2) for _ in range(WAVES))[::-1]  # ages, wave-1 oldest
         self.waiting_sos = 0
         self.passengers: list[dict[str, Any]] = []  # the batch's seats on flights, taken by seed()
@@ -226,8 +227,9 @@ class Maker:
         )
         letters = rng.choice(("A", "B", "C", "E", "X", "AB", "XC"))
         number = f"{letters}{rng.randint(0, 10 ** (8 - len(letters)) - 1):0{8 - len(letters)}d}"
+        name = self.namer(rng) if self.namer else f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         return Identity(
-            citizen_id, f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}", born,
+            citizen_id, name, born,
             nik if rng.random() < 0.7 else None, province, phone if rng.random() < 0.88 else None,
             number if rng.random() < 0.55 else None, "en" if rng.random() < 0.15 else "id",
         )  # fmt: skip
@@ -413,7 +415,8 @@ def add_hashes(report: dict[str, Any], keyring: Keyring) -> None:
     """The keyed hashes of the NIK, passport number and phone, made as storage.models makes them on
     an insert (a bulk insert runs no ORM events): the console's search finds the case by them."""
     for kind, field, column in LOOKUPS:
-        report[column] = keyring.lookup(kind, report.get(field))
+        value = report.get(field)
+        report[column] = keyring.lookup(kind, value.isoformat() if isinstance(value, date) else value)
 
 
 async def _first_ids(session: AsyncSession) -> dict[str, int]:
@@ -442,6 +445,7 @@ async def seed(
     now: datetime | None = None,
     batch: int = BATCH,
     progress: Callable[[int, int], None] = lambda done, total: None,
+    namer: Callable[[random.Random], str] | None = None,
 ) -> Seeded:
     """Add `cases` cases to the database (its schema up to date), a batch a transaction."""
     started = time.perf_counter()
@@ -450,6 +454,7 @@ async def seed(
     async with sessions() as session:
         first = await _first_ids(session)
     maker = Maker(prefix, now or datetime.now(UTC), random.Random(seed), first)
+    maker.namer = namer  # real-looking names (bench.names), else the short lists above
     async with sessions() as session, session.begin():
         await session.execute(insert(Flight), maker.flights)
     citizens = events = 0

@@ -53,6 +53,7 @@ from bot.services.flights import Flights, checkin_key
 from bot.services.flood import FloodGate
 from bot.services.inbox import Inbox
 from bot.services.leader import BROADCASTS, OUTBOX, SENT_ELSEWHERE, Leadership
+from bot.services.merges import Duplicates
 from bot.services.outbox import Composer, Sender, SharedRatePort
 from bot.services.people import People
 from bot.services.phone import remember_sent_row
@@ -155,6 +156,7 @@ class Hotline:
             settings.partners, self.wake,
         )  # fmt: skip
         self.referral_answers = ReferralAnswers(self.referrals, self.people, self.catalogs)
+        self.duplicates = Duplicates(self.sessions, clock, self.alert_settings, self.wake)
         self.officers = OfficerHandler(
             OfficerDesk(
                 self.casework, self.people, self.catalogs, self.alert_settings, roles, clock, self.referrals
@@ -287,7 +289,7 @@ class Hotline:
             flights=self.flights,
             catalogs=self.catalogs, mission=s.mission_name, secure=secure, tiles=s.map_tiles,
             sitreps=self.sitreps, families=self.families, scams=scams.ScamReports(self.sessions),
-            referrals=self.referrals,
+            referrals=self.referrals, duplicates=self.duplicates,
         )  # fmt: skip
         console = await start_console(pages, s.console_host, s.console_port)
         self.console_live = console is not None

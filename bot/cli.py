@@ -1,4 +1,5 @@
-"""The `hotline` command: run, demo, emulator, db upgrade, export, sitrep, keys, erase-expired."""
+"""The `hotline` command: run, demo, emulator, db upgrade, export, sitrep, keys, erase-expired,
+duplicates scan."""
 
 from __future__ import annotations
 
@@ -78,6 +79,9 @@ def parser() -> argparse.ArgumentParser:
     keys_sub.add_parser("new", help="print a fresh key (for HOTLINE_DATA_KEY)")
     rotate = keys_sub.add_parser("rotate", help="re-encrypt every personal value under a new key")
     rotate.add_argument("--batch", type=int, default=500, help="rows per transaction (default %(default)s)")
+    dup = sub.add_parser("duplicates", help="likely duplicates: the same person reported twice")
+    dup_sub = dup.add_subparsers(dest="dup_command", metavar="DUPLICATES_COMMAND")
+    dup_sub.add_parser("scan", help="key every case's name and look for every likely duplicate pair")
     sub.add_parser(
         "erase-expired", help="erase the personal data of cases closed more than HOTLINE_RETENTION_DAYS ago"
     )
@@ -120,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(rotate(load_settings(), max(1, args.batch)))
         if args.command == "erase-expired":
             return asyncio.run(erase_expired(load_settings()))
+        if args.command == "duplicates" and args.dup_command == "scan":
+            return asyncio.run(scan_duplicates(load_settings()))
     except (SettingsError, SchemaOutdated, DataKeyError) as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -163,6 +169,30 @@ async def erase_expired(settings: Settings) -> int:
     print(f"Erased the personal data of {count} {cases} closed more than {settings.retention_days} days ago.")
     kind = "draft" if drafts == 1 else "drafts"
     print(f"Erased {drafts} {kind} untouched for more than {settings.draft_days} days.")
+    return 0
+
+
+async def scan_duplicates(settings: Settings) -> int:
+    """`hotline duplicates scan`: name keys where missing, then every likely duplicate pair."""
+    import time
+    from datetime import UTC, datetime
+
+    from bot.keys import keyring_for
+    from bot.services.duplicate_scan import scan
+    from storage.db import make_engine, make_sessionmaker
+    from storage.migrate import ensure_schema
+
+    engine = make_engine(settings.database_url, keyring_for(settings))
+    started = time.perf_counter()
+    try:
+        await ensure_schema(engine, settings.sqlite_path is not None)
+        done = await scan(make_sessionmaker(engine), datetime.now(UTC), lambda line: print(line, flush=True))
+    finally:
+        await engine.dispose()
+    print(
+        f"Compared {done.cases} cases in {time.perf_counter() - started:.1f} s: {done.pairs} likely "
+        f"duplicate pairs open ({done.new} new); {done.keyed} cases had their names keyed."
+    )
     return 0
 
 

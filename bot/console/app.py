@@ -8,7 +8,18 @@ from pathlib import Path
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.console import broadcasts, flights, miniapp, referrals, scams, screening, searches, sitrep, views
+from bot.console import (
+    broadcasts,
+    duplicates,
+    flights,
+    miniapp,
+    referrals,
+    scams,
+    screening,
+    searches,
+    sitrep,
+    views,
+)  # fmt: skip
 from bot.console.web import (
     CONSOLE,
     MAX_FORM,
@@ -78,6 +89,7 @@ def make_app(console: Console) -> web.Application:
     searches.add_routes(app)  # families looking for someone
     scams.add_routes(app)  # scam reports (/verify)
     referrals.add_routes(app)  # a case's referrals to partners
+    duplicates.add_routes(app)  # likely duplicates: the same person reported twice
     miniapp.add_routes(app)  # the console inside Telegram
     screening.add_routes(app)  # the screening decision on a case's page
     app.router.add_static("/static/", HERE / "static", append_version=True)

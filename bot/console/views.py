@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode
 from aiohttp import web
 from multidict import MultiDict
 
+from bot.console.merged import merged_parts
 from bot.console.web import (
     COME_BACK,
     CONSOLE,
@@ -26,7 +27,7 @@ from bot.core.case import Status
 from bot.core.stage import ENDINGS, WAY_HOME
 from bot.services.cards import way_home
 from bot.services.case_table import MOST_AT_ONCE, EventFilters
-from bot.services.cases import TAG
+from bot.services.cases import TAG, reference_of
 from bot.services.casework import Officer, Relay
 from bot.services.console_access import LANGUAGES
 from bot.services.exports import EXPORT_FORMATS
@@ -269,6 +270,7 @@ async def _case(request: web.Request, report: Case, status: int = 200, **values:
     if console.referrals is not None and console.referrals.partners:  # bot.console.referrals
         values.setdefault("referral_partners", console.referrals.partners)
         values.setdefault("referrals", await console.referrals.of_case(report.id))
+    values.update(await merged_parts(request, report, t))
     return render(request, "case.html", status=status, case=report, history=history, said=said, way=way,
                   where=where,
                   sent=request.query.get("sent", ""), located=located, tiles=console.tiles,
@@ -277,6 +279,9 @@ async def _case(request: web.Request, report: Case, status: int = 200, **values:
 
 @on_case
 async def case_page(request: web.Request, report: Case, officer: Officer) -> web.StreamResponse:
+    typed = reference_of(request.match_info["reference"], request.app[CONSOLE].casework.prefix)
+    if typed is not None and typed != report.reference:  # a merged case: the case kept, said so
+        return web.HTTPSeeOther(f"/cases/{report.reference}?merged={typed}")
     return await _case(request, report)
 
 

@@ -25,6 +25,7 @@ from bot.services.casework import Casework
 from bot.services.console_access import LANGUAGES, ConsoleAccess, Person
 from bot.services.families import Families
 from bot.services.flights import Flights
+from bot.services.merges import Duplicates
 from bot.services.referrals import Referrals
 from bot.services.scams import ScamReports
 from bot.services.sitreps import Sitreps
@@ -77,6 +78,7 @@ class Console:
     families: Families | None = None  # families looking for someone (/searches)
     scams: ScamReports | None = None  # what people reported of impostors (/scams)
     referrals: Referrals | None = None  # referrals to partners, on the case page
+    duplicates: Duplicates | None = None  # likely duplicates (/duplicates)
 
     @property
     def tiles_origin(self) -> str:

@@ -23,6 +23,7 @@ from bot.core.actions import Action, DeleteMessages, EditMessage, SendLocation, 
 from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.i18n import N_, Catalogs, Translator
+from bot.services import duplicates
 from bot.services import sos as sos_alerts
 from bot.services.cards import card_keyboard, card_text, sos_keyboard, sos_text, typed, within_limit
 from bot.services.cases import link_message
@@ -224,14 +225,16 @@ class AlertComposer:
         if row.kind in ("card", "card_edit", "sos_repeat", "escalation", "sos", "sos_edit"):
             state = await sos_alerts.sos_state(session, report.id)
         if row.kind == "card":
+            alike = await duplicates.alike(session, report)
             return SendMessage(
-                row.chat_id, card_text(report, pref, t, state), card_keyboard(report, t, state)
+                row.chat_id, card_text(report, pref, t, state, alike), card_keyboard(report, t, state)
             )
         if row.kind == "card_edit":
             if card is None or group is None:
                 return None
+            alike = await duplicates.alike(session, report)
             return EditMessage(
-                group, card, card_text(report, pref, t, state), card_keyboard(report, t, state)
+                group, card, card_text(report, pref, t, state, alike), card_keyboard(report, t, state)
             )
         if row.kind == "pin":
             if report.latitude is None or report.longitude is None:

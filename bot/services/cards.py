@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bot.core.actions import InlineButton, InlineKeyboard
 from bot.core.callbacks import Scope, callback
@@ -140,12 +141,54 @@ def sos_line(sos: SosState, t: Translator) -> str | None:
              acknowledged=acknowledged)  # fmt: skip
 
 
-def card_text(report: Report, contact_pref: str, t: Translator, sos: SosState = NO_SOS) -> str:
+# Why two cases may be one person, as the card says it (the strongest reason of a pair comes first)
+ALIKE_REASONS: dict[str, str] = {
+    "nik": N_("same NIK"),
+    "passport": N_("same passport"),
+    "phone": N_("same phone number"),
+    "name_birth": N_("like name, same date of birth"),
+}
+ALIKE_SHOWN = 3  # references a card names; the console's Duplicates page lists them all
+
+
+@dataclass(frozen=True, slots=True)
+class Alike:
+    """Who this case may be or has become: open pairs (reference, reasons), the case it was merged
+    into, the cases merged into it."""
+
+    pairs: Sequence[tuple[str, Sequence[str]]] = ()
+    merged_into: str | None = None
+    merged_in: Sequence[str] = ()
+
+
+NO_ALIKE = Alike()
+
+
+def alike_lines(alike: Alike, t: Translator) -> list[str]:
+    lines = []
+    if alike.merged_into:
+        lines.append(t(N_("🔁 Merged into {reference}"), reference=alike.merged_into))
+    if alike.merged_in:
+        lines.append(t(N_("🔁 Also reported as {references}"), references=", ".join(alike.merged_in)))
+    named = []
+    for reference, reasons in alike.pairs[:ALIKE_SHOWN]:
+        why = next((t(ALIKE_REASONS[r]) for r in reasons if r in ALIKE_REASONS), "")
+        named.append(f"{reference} ({why})" if why else reference)
+    if named:
+        more = len(alike.pairs) - ALIKE_SHOWN
+        listed_refs = ", ".join(named) + (" " + t(N_("and {n} more"), n=t.number(more)) if more > 0 else "")
+        lines.append(t(N_("⚠️ Maybe the same person as {references}"), references=listed_refs))
+    return lines
+
+
+def card_text(
+    report: Report, contact_pref: str, t: Translator, sos: SosState = NO_SOS, alike: Alike = NO_ALIKE
+) -> str:
     head = f"{MARKERS.get(report.priority, '')} {report.priority}"
     if report.sos:
         head += " · 🆘 SOS"
     head += f" · {report.reference}"
-    lines = [head]
+    lines = [head, *alike_lines(alike, t)]
     if report.sos and not report.submitted:
         lines.append(t(N_("Emergency: the form is not finished yet.")))
     name = typed(report.full_name) or t(N_("name not given"))

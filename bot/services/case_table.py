@@ -154,6 +154,8 @@ def _filtered(session: AsyncSession, filters: CaseFilters, prefix: str) -> Selec
         if not wanted:
             return None
         query = query.where(or_(*wanted))
+    else:  # a case merged into another (the same person) is found by a search, not listed
+        query = query.where(Report.merged_into_id.is_(None))
     return query
 
 

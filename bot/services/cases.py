@@ -34,12 +34,17 @@ class Cases:
         actor = f"officer:{officer}"
         self.session.add(ReportEvent(report_id=report.id, actor=actor, kind=kind, detail=detail, at=self.now))
 
-    async def find(self, text: str) -> Report | None:
+    async def find(self, text: str, follow: bool = True) -> Report | None:
+        """The case a reference names; a case merged into another (the same person reported twice)
+        stands for the case kept, unless `follow` is False."""
         reference = reference_of(text, self.prefix)
         if reference is None:
             return None
         result = await self.session.execute(select(Report).where(Report.reference == reference))
-        return result.scalar_one_or_none()
+        found = result.scalar_one_or_none()
+        if follow and found is not None and found.merged_into_id is not None:
+            return await self.session.get(Report, found.merged_into_id) or found
+        return found
 
     async def get(self, report_id: int) -> Report | None:
         return await self.session.get(Report, report_id)

@@ -156,10 +156,11 @@ class Casework:
 
     # -- reading ----------------------------------------------------------------------------------
 
-    async def find(self, text: str) -> Report | None:
-        """The case a reference names (`PNH-000123`, `pnh-123`, `123`), if there is one."""
+    async def find(self, text: str, follow: bool = True) -> Report | None:
+        """The case a reference names (`PNH-000123`, `pnh-123`, `123`), if there is one; a merged
+        case's reference names the case kept unless `follow` is False."""
         async with self.sessions() as session:
-            return await Cases(session, self.prefix, self.clock()).find(text)
+            return await Cases(session, self.prefix, self.clock()).find(text, follow)
 
     async def table(self, filters: CaseFilters, page: int = 1, per_page: int = PER_PAGE) -> CasePage:
         """The cases the filters keep, a page at a time (the console's table)."""

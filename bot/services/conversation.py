@@ -46,7 +46,7 @@ from bot.flow.model import (
     unsent_replies,
 )
 from bot.i18n import Catalogs, Translator, pick_language
-from bot.services import scams, screening, searches
+from bot.services import duplicates, scams, screening, searches
 from bot.services import sos as sos_alerts
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.outbox import queued, release_held
@@ -199,6 +199,7 @@ class Conversations:
             elif isinstance(effect, Submit):
                 linked = await reports.submit(citizen, linked, draft, state.lang, inp.user_name)
                 await alerts.raised(linked)
+                await duplicates.checked(session, linked, now, alerts.changed)
             elif isinstance(effect, PatchReport) and linked is not None:
                 changed = reports.patch(linked, effect.fields, effect.event)
                 if effect.event == "live_location":
@@ -207,6 +208,8 @@ class Conversations:
                     await alerts.located(linked)
                 else:
                     await alerts.changed(linked)
+                if duplicates.IDENTITY_FIELDS.intersection(changed):
+                    await duplicates.checked(session, linked, now, alerts.changed)
             elif isinstance(effect, CitizenMessage) and linked is not None:
                 reports.log(linked, "citizen", "citizen_message", text=effect.text)
                 await alerts.citizen_wrote(linked, effect.text)

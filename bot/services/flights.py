@@ -457,6 +457,8 @@ class Flights:
             return Refusal(reference, N_("the flight has departed or is cancelled"))
         if report.erased_at is not None:
             return Refusal(reference, N_("erased"))
+        if report.merged_into_id is not None:  # the same person's other case travels
+            return Refusal(reference, N_("merged into another case"))
         if report.flight_id is not None:
             other = await session.get(Flight, report.flight_id)
             if other is not None and other.status == PLANNED:

@@ -39,7 +39,11 @@ class Overview:
 
 
 async def _open_by(session: AsyncSession, column: QueryableAttribute[str | None]) -> dict[str, int]:
-    query = select(column, func.count()).where(Report.status.in_(OPEN_STATUSES)).group_by(column)
+    query = (
+        select(column, func.count())
+        .where(Report.status.in_(OPEN_STATUSES), Report.merged_into_id.is_(None))  # one person, counted once
+        .group_by(column)
+    )
     return {str(value or ""): int(n) for value, n in await session.execute(query)}
 
 

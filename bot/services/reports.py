@@ -15,7 +15,7 @@ from bot.core.case import Priority
 from bot.core.contact import ContactPref
 from bot.core.stage import Stage
 from bot.flow.model import Step
-from bot.services import scams, screening, searches, stages
+from bot.services import duplicates, scams, screening, searches, stages
 from bot.services.outbox.queue import FAILED, HELD, PENDING, enqueue
 from bot.services.referral_erasure import erase_referrals
 from bot.services.triage import priority
@@ -161,6 +161,7 @@ class Reports:
                 event.detail = {**event.detail, "facts": stages.without_personal(facts), "erased": True}
         await self.take_back(report)
         await searches.forget_case(self.session, report.id)  # a family's ask closes without a word
+        await duplicates.forget(self.session, report.id)
         self.log(report, actor, kind)
 
     async def off_planned_flights(self, report: Report, actor: str) -> None:

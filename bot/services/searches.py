@@ -22,6 +22,7 @@ from bot.core.contact import ContactPref
 from bot.flow.seeking import ASKER
 from bot.i18n import N_, Catalogs, Translator
 from bot.services import names
+from bot.services.duplicates import key_name
 from bot.services.outbox.queue import enqueue
 from storage.encrypted import session_keyring
 from storage.models import Citizen, NameKey, Report, ReportEvent, Search, SearchMatch
@@ -32,21 +33,6 @@ MOST_CANDIDATES = 50  # a very common name key: the best of these are enough
 OPEN = ("open", "asking")  # a search that officers still work on
 SEARCH, REPORT = "search", "report"  # NameKey.owner
 CHANGED_FIELDS = {"full_name", "birth_date", "place", "city"}  # a case change worth matching again
-
-
-def key_hashes(session: AsyncSession, name: str | None) -> list[str]:
-    """The keyed hashes of a name's keys, as stored (the ring's first key)."""
-    keyring = session_keyring(session)
-    found = {keyring.lookup("name", key) for key in names.keys(name)}
-    return sorted(h for h in found if h is not None)
-
-
-async def key_name(session: AsyncSession, owner: str, owner_id: int, name: str | None) -> None:
-    """The name keys of one case or search, replacing those it had.
-    (services.duplicates keys cases too, with owner "report": the lead joins the two.)"""
-    await session.execute(delete(NameKey).where(NameKey.owner == owner, NameKey.owner_id == owner_id))
-    for key in key_hashes(session, name):
-        session.add(NameKey(owner=owner, owner_id=owner_id, key=key))
 
 
 def _birth_hash(session: AsyncSession, born: date | None) -> str | None:
@@ -123,9 +109,8 @@ async def match_search(session: AsyncSession, search: Search, now: datetime) -> 
 
 async def case_changed(session: AsyncSession, report: Report, now: datetime, group: int | None,
                        t: Translator) -> int:  # fmt: skip
-    """A case sent or changed: its name keyed, and the open searches it may answer matched. Cheap
-    when nothing fits: two indexed lookups."""
-    await key_name(session, REPORT, report.id, report.full_name)
+    """A case sent or changed: the open searches it may answer matched (its name was keyed by
+    services.duplicates when sent or renamed). Cheap when nothing fits: two indexed lookups."""
     if report.erased_at is not None or report.merged_into_id is not None:
         return 0
     keyring = session_keyring(session)

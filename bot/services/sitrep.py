@@ -137,14 +137,16 @@ async def figures(session: AsyncSession, day: date, now: datetime, zone: ZoneInf
         str(p): int(n)
         for p, n in await session.execute(
             select(Report.priority, func.count())
-            .where(is_open, Report.reference.is_not(None))
+            .where(is_open, Report.reference.is_not(None), Report.merged_into_id.is_(None))
             .group_by(Report.priority)
         )
     }
     stages = {
         str(s): int(n)
         for s, n in await session.execute(
-            select(Report.stage, func.count()).where(Report.reference.is_not(None)).group_by(Report.stage)
+            select(Report.stage, func.count())
+            .where(Report.reference.is_not(None), Report.merged_into_id.is_(None))  # one person, once
+            .group_by(Report.stage)
         )
     }
     waits = (
@@ -154,7 +156,7 @@ async def figures(session: AsyncSession, day: date, now: datetime, zone: ZoneInf
                 _count(and_(is_open, Report.stage.in_((Stage.REPORTED, Stage.IDENTITY_VERIFIED)))),
                 _count(and_(is_open, Report.stage == Stage.DOCUMENT_READY)),
                 _count(and_(is_open, Report.stage == Stage.CLEARED, Report.flight_id.is_(None))),
-            ).where(Report.reference.is_not(None))
+            ).where(Report.reference.is_not(None), Report.merged_into_id.is_(None))
         )
     ).one()
     no_answer = await session.scalar(

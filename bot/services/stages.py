@@ -293,7 +293,11 @@ async def back_to_cleared(session: AsyncSession, report: Report, actor: int | st
 async def stage_counts(session: AsyncSession) -> dict[str, int]:
     """How many cases stand at each stage, every stage named (0 when none): one GROUP BY on the
     indexed stage column. Cases only (a report has a reference once it is one)."""
-    query = select(Report.stage, func.count()).where(Report.reference.is_not(None)).group_by(Report.stage)
+    query = (
+        select(Report.stage, func.count())
+        .where(Report.reference.is_not(None), Report.merged_into_id.is_(None))  # a merged case: one person
+        .group_by(Report.stage)
+    )
     found = {str(stage): int(n) for stage, n in (await session.execute(query)).all()}
     return {stage: found.get(stage, 0) for stage in COLUMNS}
 

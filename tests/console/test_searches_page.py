@@ -11,7 +11,7 @@ from playwright.async_api import Browser, expect
 from sqlalchemy import select
 
 from bot.app import Hotline
-from bot.services import searches
+from bot.services import duplicates, searches
 from storage.models import Citizen, OutboxMessage, Report, SearchMatch
 from tests.console.test_browser import browser, desk, framework, snapshot
 from tests.console.test_login_and_cases import OFFICER, link_for
@@ -34,6 +34,7 @@ async def case(
         session.add(report)
         await session.flush()
         report.reference = f"PNH-{report.id:06d}"
+        await duplicates.check(session, report, now)  # as a case is sent: its name keyed
         await searches.case_changed(session, report, now, None, hotline.catalogs["en"])
         return report.reference
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.app import Hotline
 from bot.config import load_settings
-from bot.services import searches
+from bot.services import duplicates, searches
 from bot.services.retention import erase_expired
 from storage.migrate import upgrade
 from storage.models import Citizen, NameKey, Report, Search, SearchMatch
@@ -43,6 +43,7 @@ async def case(
         session.add(report)
         await session.flush()
         report.reference = f"PNH-{report.id:06d}"
+        await duplicates.check(session, report, NOW)  # as a case is sent: its name keyed
         await searches.case_changed(session, report, NOW, None, hotline.catalogs["en"])
         return report.id
 

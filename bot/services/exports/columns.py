@@ -32,6 +32,14 @@ class Column:
     identifier: bool = False
 
 
+def merged_into(report: Report) -> str | None:
+    """The reference of the case this one was merged into (the same person reported twice): made as
+    every reference is (bot.services.reports), so no other row is read."""
+    if report.merged_into_id is None or not report.reference:
+        return None
+    return f"{report.reference.rsplit('-', 1)[0]}-{report.merged_into_id:06d}"
+
+
 def citizen_of(report: Report) -> Citizen | None:
     """The citizen when it was loaded with the report (the exports load it), else None: never a lazy load."""
     loaded = report.__dict__.get("citizen")
@@ -163,6 +171,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("screening_answered_at", "datetime", _r(lambda r: r.screening_at), 18),
     Column("screening_decision", "text", _r(lambda r: r.screening_decision), 16),
     Column("screening_decided_at", "datetime", _r(lambda r: r.screening_decided_at), 18),
+    Column("merged_into", "text", _r(lambda r: merged_into(r)), 12),
 )
 BY_NAME: dict[str, Column] = {c.name: c for c in COLUMNS}
 TAG_SEPARATOR = ";"
