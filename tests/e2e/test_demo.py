@@ -94,7 +94,7 @@ def start(tmp_path: Path, framework: str = "aiogram") -> Terminal:
 def report(term: Terminal) -> None:
     """A whole report as the citizen, through to its reference."""
     term.type("halo")
-    term.expect(r"\[3\] 🆘")
+    term.expect(r"\[4\] 🆘")
     term.type("1")  # Saya setuju
     term.expect(r"\[1\] Ya, aman")
     term.type("1")

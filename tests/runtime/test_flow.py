@@ -15,7 +15,7 @@ async def begin(emu: Emulator, user: EmuUser) -> int:
     return welcome.message_id
 
 
-async def test_start_sends_the_welcome_with_three_buttons(serve: Serve) -> None:
+async def test_start_sends_the_welcome_with_its_four_buttons(serve: Serve) -> None:
     served = await serve()
     emu = served.emu
     siti = emu.user(CHAT, first_name="Siti", language_code="en")
@@ -24,6 +24,7 @@ async def test_start_sends_the_welcome_with_three_buttons(serve: Serve) -> None:
     rows = (welcome.reply_markup or {})["inline_keyboard"]
     assert [button["callback_data"] for row in rows for button in row] == [
         "f:welcome:agree",
+        "f:welcome:find",
         "f:welcome:not_now",
         "f:welcome:sos",
     ]
