@@ -130,7 +130,7 @@ def similarity(a: str | None, b: str | None) -> Likeness:
     one, other = " ".join(first), " ".join(second)
     ordered = fuzz.token_sort_ratio(one, other)
     shorter, longer = sorted((first, second), key=len)
-    if set(shorter) <= set(longer) or _within(shorter, longer):
+    if len(shorter) < len(longer) and (set(shorter) <= set(longer) or _within(shorter, longer)):
         # "Siti" and "Siti Aminah": likely, not certain (many share a first name)
         return Likeness(max(int(ordered), 80 if len(shorter) > 1 else 70), "part")
     skeletons = sorted(map(skeleton, first)) == sorted(map(skeleton, second))

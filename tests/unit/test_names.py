@@ -39,3 +39,9 @@ def test_nothing_to_compare() -> None:
     assert similarity("", "Budi").score == 0
     assert keys(None) == set()
     assert normal("  Hj. Siti   NURHALIZA ") == "siti nurhaliza"
+
+
+def test_a_letter_apart_is_close_not_part_of_the_name() -> None:
+    """Two names of as many words, a letter apart, are "close": "part" is for a word left out."""
+    found = similarity("Siti Nurhalisa", "Siti Nurhaliza")
+    assert found.reason == "close" and found.score >= 90
