@@ -16,11 +16,11 @@ from bot.core.actions import InlineButton, InlineKeyboard, ReplyButton, ReplyKey
 from bot.core.callbacks import Callback, Scope, callback
 from bot.core.incoming import Incoming, Kind
 from bot.flow import commands
-from bot.flow.asking import SOS, ask, drop_reply_keyboard, rows, sos_row
+from bot.flow.asking import NO_DANGER, SOS, ask, danger_question, drop_reply_keyboard, rows, sos_row
 from bot.flow.commands import IN_FORM, help_text, yes_no
 from bot.flow.model import Close, Context, Notice, Outcome, Output, Reply, SendSearch, State, Step
 from bot.flow.reading import PROBLEMS, read
-from bot.flow.sos import is_sos_word, sos_now
+from bot.flow.sos import is_danger_word, is_sos_word, sos_now
 from bot.i18n import N_, Catalogs, Translator
 from bot.validators import Invalid
 
@@ -88,6 +88,10 @@ def route(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outc
         or (inp.kind is Kind.COMMAND and inp.command == "sos")
     ):  # help for the one who asks comes first: the search's draft goes, the SOS path takes over
         return sos_now(without_search(state), ctx, t)
+    if inp.kind is Kind.TEXT and is_danger_word(inp.text):  # "tolong" is nobody's name: one tap from an SOS
+        return Outcome(state, [danger_question(t)])
+    if inp.callback_data == NO_DANGER:  # not in danger: on with the search
+        return ask_step(state, ctx, t)
     if inp.kind is Kind.COMMAND:
         return command(state, inp, ctx, catalogs)
     if pressed is not None and pressed.scope is Scope.SEEK:

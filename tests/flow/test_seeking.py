@@ -143,3 +143,18 @@ def test_a_relative_who_later_reports_is_not_written_to_first_until_they_say_so(
     welcome = command(State(step=Step.NEW, lang="en"), "start")
     agreed = press(welcome.state, "f:welcome:agree")
     assert SetContactPref(ContactPref.UNSET) in agreed.effects and GiveConsent() in agreed.effects
+
+
+def test_words_of_fear_in_a_search_ask_are_you_in_danger_and_no_continues_the_search() -> None:
+    """ "tolong" typed while searching is not the name of the person looked for: the same one-tap
+    question as everywhere else, and "No, continue" puts the search's question back."""
+    state = command(State(step=Step.NEW, lang="en"), "find").state
+    state = press(state, "sk:agree:yes").state
+    alarmed = say(state, "help me")
+    assert "Are you in danger now?" in texts(alarmed) and "sos" in buttons(alarmed)
+    assert "What is their date of birth?" not in texts(alarmed)
+    assert alarmed.state.data[SEEK] == {"step": "name", "agree": True}
+    back = press(alarmed.state, "dgr:no")
+    assert "What is the full name of the person you are looking for?" in texts(back)
+    assert back.state.step == Step.NEW and SEEK in back.state.data
+    assert "Are you in danger now?" in texts(say(state, "tolong!!"))
