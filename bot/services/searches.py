@@ -204,6 +204,8 @@ async def ask(session: AsyncSession, search_id: int, report_id: int, officer: in
         return False
     if search.status == "asking" and search.report_id == report.id:  # asked already (a second click)
         return False
+    if search.status == "asking" and search.report_id is not None:  # another person asked now: not both
+        await _drop_questions(session, f"{QUESTION}{search.id}:{search.report_id}")
     citizen = await session.get_one(Citizen, report.citizen_id)
     search.status, search.report_id, search.asked_by, search.asked_at = "asking", report.id, officer, now
     match.status = "asked"
@@ -283,14 +285,22 @@ PERSONAL = ("relation", "sought_name", "sought_birth", "birth_hash", "last_place
             "seeker_contact")  # fmt: skip
 
 
+async def _drop_questions(session: AsyncSession, key: str) -> None:
+    """The questions to a person found whose dedupe key starts so, if not sent yet: never sent."""
+    unsent = OutboxMessage.status.in_((HELD, PENDING))
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.dedupe_key.startswith(key, autoescape=True), unsent)
+        .values(status=FAILED, error=DROPPED, payload={})
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def _end(session: AsyncSession, search: Search) -> None:
     # a question still held for the person found (or not sent yet) asks nothing any more: it never
     # goes; and its key is freed (a search deleted, its id may be given again to another)
     asked = OutboxMessage.dedupe_key.startswith(f"{QUESTION}{search.id}:", autoescape=True)
-    await session.execute(
-        update(OutboxMessage).where(asked, OutboxMessage.status.in_((HELD, PENDING)))
-        .values(status=FAILED, error=DROPPED, payload={}).execution_options(synchronize_session=False)
-    )  # fmt: skip
+    await _drop_questions(session, f"{QUESTION}{search.id}:")
     await session.execute(
         update(OutboxMessage)
         .where(asked)

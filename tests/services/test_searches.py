@@ -152,5 +152,9 @@ async def test_a_question_held_for_the_person_found_is_not_sent_once_the_search_
     second = await search(hotline, "Siti Nur Halisa", BORN)  # another relative (another length: id)
     assert await hotline.families.ask(second, siti, 9001)
     assert [q.status for q in await questions()] == ["failed", "held"]
+    # officers think better of it and ask another Siti: the first one is not asked after all
+    other = await case(hotline, 2, "Siti Nurhalisa", BORN)
+    assert await hotline.families.ask(second, other, 9001)
+    assert [q.status for q in await questions()] == ["failed", "failed", "held"]
     await erase_expired(hotline.sessions, "PNH", NOW + timedelta(days=181), 180)
-    assert [q.status for q in await questions()] == ["failed", "failed"]
+    assert [q.status for q in await questions()] == ["failed", "failed", "failed"]
