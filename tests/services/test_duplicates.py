@@ -278,3 +278,18 @@ async def test_a_case_seated_on_a_planned_flight_is_not_merged_away(world: World
     assert (await world.pairs())[(first, second)].status == "open"
     assert await world.duplicates.merge(pair.id, keep_id=second, by=7001) == Decision.MERGED  # it travels
     assert (await world.report(first)).merged_into_id == second
+
+
+async def test_the_officers_open_list_shows_a_merged_person_once(world: World) -> None:
+    """/open and /mine list open cases: a case merged into another is the same person, listed once
+    (as the console's list and the daily report count it)."""
+    from bot.services.cases import Cases
+
+    first = await world.case(full_name="Joko Susilo", nik="3201014501900001")
+    second = await world.case(full_name="Djoko Soesilo", nik="3201014501900001")
+    pair = (await world.pairs())[(first, second)]
+    async with world.sessions() as session:
+        assert {r.id for r in await Cases(session, "PNH", NOW).open_cases()} == {first, second}
+    assert await world.duplicates.merge(pair.id, keep_id=first, by=7001) == Decision.MERGED
+    async with world.sessions() as session:
+        assert [r.id for r in await Cases(session, "PNH", NOW).open_cases()] == [first]
