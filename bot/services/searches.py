@@ -198,6 +198,8 @@ async def ask(session: AsyncSession, search_id: int, report_id: int, officer: in
     search = await session.get(Search, search_id)
     match = await session.get(SearchMatch, (search_id, report_id))
     report = await session.get(Report, report_id)
+    if report is not None and report.merged_into_id is not None:  # the same person: the case kept asks
+        report = await session.get(Report, report.merged_into_id)
     if search is None or match is None or report is None or search.status not in OPEN:
         return False
     if report.erased_at is not None or match.status == "rejected":

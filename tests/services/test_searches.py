@@ -158,3 +158,23 @@ async def test_a_question_held_for_the_person_found_is_not_sent_once_the_search_
     assert [q.status for q in await questions()] == ["failed", "failed", "held"]
     await erase_expired(hotline.sessions, "PNH", NOW + timedelta(days=181), 180)
     assert [q.status for q in await questions()] == ["failed", "failed", "failed"]
+
+
+async def test_asking_a_case_merged_into_another_asks_the_person_of_the_case_kept(hotline: Hotline) -> None:
+    """A friend reported Siti from his phone; her own report came later and the friend's was merged
+    into it. The family's question is for Siti, in her chat, never for the friend's."""
+    from storage.models import OutboxMessage
+
+    friends = await case(hotline, 1, "Siti Nurhaliza", BORN)
+    search_id = await search(hotline, "Siti Nurhalisa", BORN)
+    assert set(await matches(hotline, search_id)) == {friends}
+    own = await case(hotline, 2, "Siti Nurhaliza", BORN)
+    async with hotline.sessions() as session, session.begin():
+        (await session.get_one(Report, friends)).merged_into_id = own
+    assert await hotline.families.ask(search_id, friends, 9001)
+    async with hotline.sessions() as session:
+        question = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "found_ask"))
+        ).one()
+        assert question.chat_id == 2 and question.report_id == own
+        assert (await session.get_one(Search, search_id)).report_id == own
