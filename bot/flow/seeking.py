@@ -62,6 +62,7 @@ PROMPTS: dict[str, str] = {
     "seeker": N_("What is your name?"),
     "contact": N_("How can we reach you? Tap «📞 Send my number» or type an HP or WA number."),
 }
+THEIR_NAME = N_("Please type their name in letters.")  # the report's "your name" would ask for the wrong one
 NOTHING_KEPT = N_("Alright, nothing was kept. Send /find if you want to look for someone later.")
 STILL_LOOKING = N_("We are still looking. We will write to you here if we can tell you something.")
 
@@ -232,7 +233,8 @@ def typed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
             raise Invalid("choose")
     except Invalid as exc:
         again = ask_step(state, ctx, t)
-        return Outcome(again.state, [Reply(t(PROBLEMS.get(exc.code, PROBLEMS["choose"]))), *again.out])
+        said = THEIR_NAME if exc.code == "name_format" else PROBLEMS.get(exc.code, PROBLEMS["choose"])
+        return Outcome(again.state, [Reply(t(said)), *again.out])
     return answered(state, step, value, shown(step, value, t), ctx, t)
 
 

@@ -81,7 +81,7 @@ def test_the_name_cannot_be_skipped_and_a_date_is_read_like_the_reports() -> Non
     named = press(command(State(step=Step.NEW, lang="en"), "find").state, "sk:agree:yes")
     assert "sk:name:-" not in buttons(named) and "sk:sum:cancel" in buttons(named)
     state = named.state
-    assert "Please type your name in letters." in texts(say(state, "12345"))
+    assert "Please type their name in letters." in texts(say(state, "12345"))
     state = say(state, "Siti").state
     assert "I could not read that date." in texts(say(state, "someday"))
     dated = say(state, "17/08/1995")
@@ -158,3 +158,10 @@ def test_words_of_fear_in_a_search_ask_are_you_in_danger_and_no_continues_the_se
     assert "What is the full name of the person you are looking for?" in texts(back)
     assert back.state.step == Step.NEW and SEEK in back.state.data
     assert "Are you in danger now?" in texts(say(state, "tolong!!"))
+
+
+def test_a_name_not_in_letters_is_asked_as_theirs_not_yours() -> None:
+    """The relative types the name of the one they look for: "type your name" would ask for theirs."""
+    state = press(command(State(step=Step.NEW, lang="en"), "find").state, "sk:agree:yes").state
+    again = texts(say(state, "🙂🙂"))
+    assert "Please type their name in letters." in again and "your name" not in again
