@@ -16,7 +16,16 @@ from bot.core.actions import InlineButton, InlineKeyboard, ReplyButton, ReplyKey
 from bot.core.callbacks import Callback, Scope, callback
 from bot.core.incoming import Incoming, Kind
 from bot.flow import commands
-from bot.flow.asking import NO_DANGER, SOS, ask, danger_question, drop_reply_keyboard, rows, sos_row
+from bot.flow.asking import (
+    NO_DANGER,
+    SOS,
+    TRANSFER_WARNING,
+    ask,
+    danger_question,
+    drop_reply_keyboard,
+    rows,
+    sos_row,
+)
 from bot.flow.commands import IN_FORM, help_text, yes_no
 from bot.flow.model import Close, Context, Notice, Outcome, Output, Reply, SendSearch, State, Step
 from bot.flow.reading import PROBLEMS, read
@@ -160,6 +169,9 @@ def ask_step(state: State, ctx: Context, t: Translator) -> Outcome:
         new_state, out = drop_reply_keyboard(state, [summary(state, t)], t)
         return Outcome(new_state, out)
     prompt = t(PROMPTS[step], days=ctx.retention_days) if step == "agree" else t(PROMPTS[step])
+    if step == "agree":  # families are who impostors call: before anything is asked, as the welcome says
+        *before, question = prompt.rsplit("\n\n", 1)
+        prompt = "\n\n".join([*before, t(TRANSFER_WARNING), question])
     if step == "contact":
         share = ReplyButton(t(N_("📞 Send my number")), request_contact=True)
         data = {**state.data, "_kb": True}

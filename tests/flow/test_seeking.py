@@ -165,3 +165,11 @@ def test_a_name_not_in_letters_is_asked_as_theirs_not_yours() -> None:
     state = press(command(State(step=Step.NEW, lang="en"), "find").state, "sk:agree:yes").state
     again = texts(say(state, "🙂🙂"))
     assert "Please type their name in letters." in again and "your name" not in again
+
+
+def test_find_warns_about_transfers_before_anything_is_asked() -> None:
+    """Families are who impostors call ("we found your son, pay the fee"): /find says plainly, before
+    the first question, that the embassy never asks for a transfer, as the welcome does."""
+    asked = command(State(step=Step.NEW, lang="en"), "find")
+    assert "The embassy never asks you to transfer money" in texts(asked)
+    assert "Do you agree?" in texts(asked)
