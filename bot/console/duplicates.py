@@ -30,6 +30,10 @@ DONE = {
     Decision.DISTINCT: N_("Marked as not the same person. This pair is not proposed again."),
     Decision.GONE: N_("Someone decided this pair already."),
     Decision.REFUSED: N_("Not merged: one of the cases is already merged with another. Undo that first."),
+    Decision.TRAVELS: N_(
+        "Not merged: the case not kept has a seat on a planned flight. Keep that case, or take it off "
+        "the flight first."
+    ),
 }
 
 

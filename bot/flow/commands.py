@@ -42,6 +42,12 @@ IN_FORM = (*BY_ID, Step.SUMMARY, Step.CHANGE)
 # Buttons that only confirm, cancel or close something: pressing them is not the citizen writing
 # (held messages wait on: see releases_held)
 CLOSING_BUTTONS = (Scope.HIDE, Scope.DELETE, Scope.CANCEL)
+# the cancel buttons of a scam report (flow.verify) and of a search (flow.seeking): they write nothing
+CANCELS = (
+    callback(Scope.VERIFY, "drop"),
+    callback(Scope.SEEK, "agree", "no"),
+    callback(Scope.SEEK, "sum", "cancel"),
+)
 
 
 def releases_held(inp: Incoming) -> bool:
@@ -55,7 +61,9 @@ def releases_held(inp: Incoming) -> bool:
         return False
     if inp.kind is Kind.BUTTON:
         pressed = Callback.parse(inp.callback_data)
-        return pressed is not None and pressed.scope not in CLOSING_BUTTONS and not screening.closes(pressed)
+        if pressed is None or pressed.scope in CLOSING_BUTTONS or inp.callback_data in CANCELS:
+            return False
+        return not screening.closes(pressed)
     return True
 
 

@@ -16,11 +16,20 @@ from bot.core.actions import InlineButton, InlineKeyboard, ReplyButton, ReplyKey
 from bot.core.callbacks import Callback, Scope, callback
 from bot.core.incoming import Incoming, Kind
 from bot.flow import commands
-from bot.flow.asking import SOS, ask, drop_reply_keyboard, rows, sos_row
+from bot.flow.asking import (
+    NO_DANGER,
+    SOS,
+    TRANSFER_WARNING,
+    ask,
+    danger_question,
+    drop_reply_keyboard,
+    rows,
+    sos_row,
+)
 from bot.flow.commands import IN_FORM, help_text, yes_no
 from bot.flow.model import Close, Context, Notice, Outcome, Output, Reply, SendSearch, State, Step
 from bot.flow.reading import PROBLEMS, read
-from bot.flow.sos import is_sos_word, sos_now
+from bot.flow.sos import is_danger_word, is_sos_word, sos_now
 from bot.i18n import N_, Catalogs, Translator
 from bot.validators import Invalid
 
@@ -62,6 +71,7 @@ PROMPTS: dict[str, str] = {
     "seeker": N_("What is your name?"),
     "contact": N_("How can we reach you? Tap «📞 Send my number» or type an HP or WA number."),
 }
+THEIR_NAME = N_("Please type their name in letters.")  # the report's "your name" would ask for the wrong one
 NOTHING_KEPT = N_("Alright, nothing was kept. Send /find if you want to look for someone later.")
 STILL_LOOKING = N_("We are still looking. We will write to you here if we can tell you something.")
 
@@ -88,6 +98,10 @@ def route(state: State, inp: Incoming, ctx: Context, catalogs: Catalogs) -> Outc
         or (inp.kind is Kind.COMMAND and inp.command == "sos")
     ):  # help for the one who asks comes first: the search's draft goes, the SOS path takes over
         return sos_now(without_search(state), ctx, t)
+    if inp.kind is Kind.TEXT and is_danger_word(inp.text):  # "tolong" is nobody's name: one tap from an SOS
+        return Outcome(state, [danger_question(t)])
+    if inp.callback_data == NO_DANGER:  # not in danger: on with the search
+        return ask_step(state, ctx, t)
     if inp.kind is Kind.COMMAND:
         return command(state, inp, ctx, catalogs)
     if pressed is not None and pressed.scope is Scope.SEEK:
@@ -155,6 +169,9 @@ def ask_step(state: State, ctx: Context, t: Translator) -> Outcome:
         new_state, out = drop_reply_keyboard(state, [summary(state, t)], t)
         return Outcome(new_state, out)
     prompt = t(PROMPTS[step], days=ctx.retention_days) if step == "agree" else t(PROMPTS[step])
+    if step == "agree":  # families are who impostors call: before anything is asked, as the welcome says
+        *before, question = prompt.rsplit("\n\n", 1)
+        prompt = "\n\n".join([*before, t(TRANSFER_WARNING), question])
     if step == "contact":
         share = ReplyButton(t(N_("📞 Send my number")), request_contact=True)
         data = {**state.data, "_kb": True}
@@ -228,7 +245,8 @@ def typed(state: State, text: str, ctx: Context, t: Translator) -> Outcome:
             raise Invalid("choose")
     except Invalid as exc:
         again = ask_step(state, ctx, t)
-        return Outcome(again.state, [Reply(t(PROBLEMS.get(exc.code, PROBLEMS["choose"]))), *again.out])
+        said = THEIR_NAME if exc.code == "name_format" else PROBLEMS.get(exc.code, PROBLEMS["choose"])
+        return Outcome(again.state, [Reply(t(said)), *again.out])
     return answered(state, step, value, shown(step, value, t), ctx, t)
 
 

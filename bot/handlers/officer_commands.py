@@ -78,7 +78,8 @@ async def run(desk: OfficerDesk, inp: Incoming, port: BotPort) -> None:
         found = await desk.casework.open_cases(priority, inp.user_id if name == "mine" else None)
         await say(inp, port, "\n".join(case_line(r, t) for r in found) if found else t(N_("No open cases.")))
     else:
-        report = await desk.casework.find(ref) if ref else None
+        # a merged reference stands for the case kept, but an answer goes to the chat it names
+        report = await desk.casework.find(ref, follow=name != "reply") if ref else None
         if report is None:
             answer = (
                 t(N_("No case {reference}."), reference=ref) if ref else t(USAGE.get(name, USAGE["case"]))

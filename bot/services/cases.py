@@ -108,7 +108,8 @@ class Cases:
     async def open_cases(
         self, priority: str | None = None, officer: int | None = None, limit: int = 30
     ) -> list[Report]:
-        query = select(Report).where(Report.status.in_(OPEN_STATUSES))
+        # a case merged into another is the same person: listed once, as the case kept
+        query = select(Report).where(Report.status.in_(OPEN_STATUSES), Report.merged_into_id.is_(None))
         if priority:
             query = query.where(Report.priority == priority)
         if officer is not None:

@@ -221,8 +221,10 @@ class Conversations:
                 )  # fmt: skip
             elif isinstance(effect, Screened) and linked is not None:
                 said = (effect.question, effect.value, effect.first)
-                await screening.record_answer(session, linked, *said, now)
-                await alerts.changed(linked)
+                # a case merged into another: officers work on the case kept (the other has no page)
+                kept = await session.get(Report, linked.merged_into_id) if linked.merged_into_id else None
+                await screening.record_answer(session, kept or linked, *said, now)
+                await alerts.changed(kept or linked)
             elif isinstance(effect, EraseMyData):
                 searched = linked is not None and await sos_alerts.searching(session, linked.id, now)
                 await reports.erase(citizen)

@@ -16,8 +16,9 @@ from sqlalchemy.orm import aliased
 
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.duplicates import DISTINCT, MERGED, OPEN, ordered
+from bot.services.flights import PLANNED
 from bot.services.outbox import queued
-from storage.models import DuplicatePair, Report, ReportEvent
+from storage.models import DuplicatePair, Flight, FlightPassenger, Report, ReportEvent
 
 LISTED = 200  # pairs on the page, strongest first
 
@@ -48,6 +49,7 @@ class Decision:
     DISTINCT = "distinct"
     GONE = "gone"  # no such pair or case, or it was decided meanwhile
     REFUSED = "refused"  # a case already merged elsewhere (no chains: one undo restores one case)
+    TRAVELS = "travels"  # the case not kept has a seat on a planned flight (it would travel unseen)
 
 
 class Duplicates:
@@ -124,6 +126,15 @@ class Duplicates:
             into_gone = await session.scalar(select(func.count()).where(Report.merged_into_id == gone.id))
             if into_gone:
                 return Decision.REFUSED
+            seated = await session.scalar(
+                select(func.count())
+                .select_from(FlightPassenger)
+                .join(Flight, Flight.id == FlightPassenger.flight_id)
+                .where(FlightPassenger.report_id == gone.id, FlightPassenger.removed_at.is_(None),
+                       Flight.status == PLANNED)
+            )  # fmt: skip
+            if seated:
+                return Decision.TRAVELS
             gone.merged_into_id = kept.id
             pair.status, pair.decided_by, pair.decided_at = MERGED, by, now
             self._log(session, gone, by, "merged", text=kept.reference or "", pair=pair.id)

@@ -16,8 +16,9 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from bot.core.case import OPEN_STATUSES, Status
 from bot.services import scams, searches
@@ -34,20 +35,26 @@ BATCH = 100
 
 
 async def expired(session: AsyncSession, now: datetime, days: int, limit: int = BATCH) -> list[Report]:
-    """Closed cases whose personal data is still there, closed more than `days` days before `now`."""
+    """Closed cases whose personal data is still there, closed more than `days` days before `now`;
+    and cases merged into a case already erased (officers close only the case kept: the one merged
+    into it is off their lists, and goes with it)."""
     closed = (
         select(ReportEvent.report_id, func.max(ReportEvent.at).label("at"))
         .where(ReportEvent.kind == "status")
         .group_by(ReportEvent.report_id)
         .subquery()
     )
+    kept = aliased(Report)
     query = (
         select(Report)
         .outerjoin(closed, closed.c.report_id == Report.id)
         .where(
-            Report.status.in_(FINAL_STATUSES),
             Report.erased_at.is_(None),
-            func.coalesce(closed.c.at, Report.updated_at) < now - timedelta(days=days),
+            or_(
+                Report.status.in_(FINAL_STATUSES)
+                & (func.coalesce(closed.c.at, Report.updated_at) < now - timedelta(days=days)),
+                Report.merged_into_id.in_(select(kept.id).where(kept.erased_at.is_not(None))),
+            ),
         )
         .order_by(Report.id)
         .limit(limit)
@@ -67,7 +74,7 @@ async def erase_expired(
             for report in batch:
                 await reports.wipe(report, "system", KIND)
         erased += len(batch)
-        if len(batch) < BATCH:
+        if not batch:  # (a batch can make more: the cases merged into those it erased)
             await expire_searches(sessions, now)
             async with sessions() as session, session.begin():  # scam reports go whole, by their age
                 await scams.expire(session, now, days)

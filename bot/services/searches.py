@@ -23,15 +23,16 @@ from bot.flow.seeking import ASKER
 from bot.i18n import N_, Catalogs, Translator
 from bot.services import names
 from bot.services.duplicates import key_name
-from bot.services.outbox.queue import enqueue
+from bot.services.outbox.queue import DROPPED, FAILED, HELD, PENDING, enqueue
 from storage.encrypted import session_keyring
-from storage.models import Citizen, NameKey, Report, ReportEvent, Search, SearchMatch
+from storage.models import Citizen, NameKey, OutboxMessage, Report, ReportEvent, Search, SearchMatch
 
 PREFIX = "CARI"  # "cari" is "look for": distinct from a case's reference
 LEAST = 50  # a candidate scoring less is not shown to officers
 MOST_CANDIDATES = 50  # a very common name key: the best of these are enough
 OPEN = ("open", "asking")  # a search that officers still work on
 SEARCH, REPORT = "search", "report"  # NameKey.owner
+QUESTION = "found:"  # the outbox dedupe key of a question to the person found: found:<search>:<report>
 CHANGED_FIELDS = {"full_name", "birth_date", "place", "city"}  # a case change worth matching again
 
 
@@ -197,10 +198,16 @@ async def ask(session: AsyncSession, search_id: int, report_id: int, officer: in
     search = await session.get(Search, search_id)
     match = await session.get(SearchMatch, (search_id, report_id))
     report = await session.get(Report, report_id)
+    if report is not None and report.merged_into_id is not None:  # the same person: the case kept asks
+        report = await session.get(Report, report.merged_into_id)
     if search is None or match is None or report is None or search.status not in OPEN:
         return False
     if report.erased_at is not None or match.status == "rejected":
         return False
+    if search.status == "asking" and search.report_id == report.id:  # asked already (a second click)
+        return False
+    if search.status == "asking" and search.report_id is not None:  # another person asked now: not both
+        await _drop_questions(session, f"{QUESTION}{search.id}:{search.report_id}")
     citizen = await session.get_one(Citizen, report.citizen_id)
     search.status, search.report_id, search.asked_by, search.asked_at = "asking", report.id, officer, now
     match.status = "asked"
@@ -211,7 +218,7 @@ async def ask(session: AsyncSession, search_id: int, report_id: int, officer: in
     ))  # fmt: skip
     action = SendMessage(citizen.chat_id, ask_text(search, t, mission), buttons, protect_content=True)
     await enqueue(session, action=action, chat_id=citizen.chat_id, kind="found_ask", report_id=report.id,
-                  now=now)  # fmt: skip
+                  dedupe_key=f"{QUESTION}{search.id}:{report.id}", now=now)  # fmt: skip
     session.add(ReportEvent(report_id=report.id, actor=f"officer:{officer}", kind="family_asked",
                             detail={"search": search.reference}, at=now))  # fmt: skip
     return True
@@ -280,7 +287,28 @@ PERSONAL = ("relation", "sought_name", "sought_birth", "birth_hash", "last_place
             "seeker_contact")  # fmt: skip
 
 
+async def _drop_questions(session: AsyncSession, key: str) -> None:
+    """The questions to a person found whose dedupe key starts so, if not sent yet: never sent."""
+    unsent = OutboxMessage.status.in_((HELD, PENDING))
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.dedupe_key.startswith(key, autoescape=True), unsent)
+        .values(status=FAILED, error=DROPPED, payload={})
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def _end(session: AsyncSession, search: Search) -> None:
+    # a question still held for the person found (or not sent yet) asks nothing any more: it never
+    # goes; and its key is freed (a search deleted, its id may be given again to another)
+    asked = OutboxMessage.dedupe_key.startswith(f"{QUESTION}{search.id}:", autoescape=True)
+    await _drop_questions(session, f"{QUESTION}{search.id}:")
+    await session.execute(
+        update(OutboxMessage)
+        .where(asked)
+        .values(dedupe_key=None)
+        .execution_options(synchronize_session=False)
+    )
     await session.execute(delete(SearchMatch).where(SearchMatch.search_id == search.id))
     await session.execute(delete(NameKey).where(NameKey.owner == SEARCH, NameKey.owner_id == search.id))
     for field in PERSONAL:

@@ -215,3 +215,25 @@ async def test_a_search_from_the_welcome_ends_after_the_retention_days(later: Ru
     after = mother.last_id()
     await emu.send_command(mother.user, "status")
     await words(mother, "This search has ended. Send /find to look again.", after)
+
+
+async def test_tolong_typed_while_searching_asks_are_you_in_danger(desk: Running) -> None:
+    """Words of fear typed during a search are not the name looked for: "are you in danger now?",
+    one tap from an SOS; "No, continue" puts the search's question back."""
+    emu, hotline = desk.emu, desk.hotline
+    phone = Phone(emu, MOTHER, "en", hotline.catalogs, name="Aminah")
+    after = phone.last_id()
+    await emu.send_command(phone.user, "find")
+    await words(phone, "Looking for a family member or a friend", after)
+    await phone.tap("sk:agree:yes", None)
+    await words(phone, "What is the full name of the person you are looking for?", after)
+    after = phone.last_id()
+    await emu.send_text(phone.user, "tolong!!")
+    await words(phone, "Are you in danger now?", after)
+    assert phone.shows_button("sos")
+    assert not [
+        e for e in emu.bot_messages(MOTHER) if e.message_id > after and "date of birth" in (e.text or "")
+    ]
+    after = phone.last_id()
+    await phone.tap("dgr:no", None)
+    await words(phone, "What is the full name of the person you are looking for?", after)

@@ -129,3 +129,27 @@ async def test_delete_takes_back_what_the_officers_chat_quoted(desk: Running) ->
 
     await emu.wait_for(lambda: quoted() == [], timeout=15, what="nothing of hers left in the group")
     assert any("PNH-000001: erased." in (e.text or "") for e in emu.bot_messages(GROUP))
+
+
+async def test_a_reply_to_a_merged_reference_reaches_the_chat_it_names(desk: Running) -> None:
+    """A friend reported Siti from his phone (PNH-000001); she reported herself (PNH-000002), and
+    officers merged hers into his. Her message reaches the group as PNH-000002's; /reply PNH-000002
+    is for her chat, never for the friend's phone."""
+    emu = desk.emu
+    budi = emu.user(OFFICER, first_name="Budi")
+    friend = Phone(emu, 5811, "en", desk.hotline.catalogs)
+    await friend.skipping_report("yes", READ)
+    siti = Phone(emu, 5812, "en", desk.hotline.catalogs)
+    await siti.skipping_report("yes", READ)
+    await emu.wait_for_bot_message(GROUP, contains="PNH-000002", timeout=10)
+    async with desk.hotline.sessions() as session, session.begin():
+        from storage.models import Report
+
+        reports = {r.reference: r for r in await session.scalars(select(Report))}
+        reports["PNH-000002"].merged_into_id = reports["PNH-000001"].id
+    friend_seen, siti_seen = friend.last_id(), siti.last_id()
+    await emu.send_command(budi, "reply", args="PNH-000002 Stay where you are, Siti.", chat_id=GROUP)
+    reached = await siti.expect(FROM, siti_seen, mission="KBRI Phnom Penh")
+    assert "Stay where you are, Siti." in (reached.text or "")
+    await desk.settled()
+    assert [e for e in emu.bot_messages(5811) if e.message_id > friend_seen] == []

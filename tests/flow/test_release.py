@@ -30,6 +30,11 @@ def update(kind: Kind, **fields: object) -> Incoming:
         (update(Kind.BUTTON, callback_data="hide:no"), False),
         (update(Kind.BUTTON, callback_data="del:no"), False),
         (update(Kind.BUTTON, callback_data="cx:no"), False),
+        (update(Kind.BUTTON, callback_data="vf:drop"), False),  # a scam report cancelled
+        (update(Kind.BUTTON, callback_data="sk:agree:no"), False),  # a search declined, or cancelled
+        (update(Kind.BUTTON, callback_data="sk:sum:cancel"), False),
+        (update(Kind.BUTTON, callback_data="vf:how:phone"), True),  # an answer of theirs
+        (update(Kind.BUTTON, callback_data="sk:agree:yes"), True),
         (update(Kind.LIVE_LOCATION, location=Location(11.5, 104.9, live_period=900)), False),
         # an SOS or words of fear: until they say whether we may write first, we may not
         (update(Kind.TEXT, text="SOS"), False),
@@ -41,3 +46,11 @@ def update(kind: Kind, **fields: object) -> Incoming:
 )
 def test_only_the_citizen_writing_releases_what_was_held(inp: Incoming, releases: bool) -> None:
     assert releases_held(inp) is releases
+
+
+def test_the_cancels_named_are_the_buttons_the_paths_show() -> None:
+    from bot.core.callbacks import Scope, callback
+    from bot.flow import verify
+    from bot.flow.commands import CANCELS
+
+    assert callback(Scope.VERIFY, verify.DROP) in CANCELS

@@ -81,7 +81,7 @@ def test_the_name_cannot_be_skipped_and_a_date_is_read_like_the_reports() -> Non
     named = press(command(State(step=Step.NEW, lang="en"), "find").state, "sk:agree:yes")
     assert "sk:name:-" not in buttons(named) and "sk:sum:cancel" in buttons(named)
     state = named.state
-    assert "Please type your name in letters." in texts(say(state, "12345"))
+    assert "Please type their name in letters." in texts(say(state, "12345"))
     state = say(state, "Siti").state
     assert "I could not read that date." in texts(say(state, "someday"))
     dated = say(state, "17/08/1995")
@@ -143,3 +143,33 @@ def test_a_relative_who_later_reports_is_not_written_to_first_until_they_say_so(
     welcome = command(State(step=Step.NEW, lang="en"), "start")
     agreed = press(welcome.state, "f:welcome:agree")
     assert SetContactPref(ContactPref.UNSET) in agreed.effects and GiveConsent() in agreed.effects
+
+
+def test_words_of_fear_in_a_search_ask_are_you_in_danger_and_no_continues_the_search() -> None:
+    """ "tolong" typed while searching is not the name of the person looked for: the same one-tap
+    question as everywhere else, and "No, continue" puts the search's question back."""
+    state = command(State(step=Step.NEW, lang="en"), "find").state
+    state = press(state, "sk:agree:yes").state
+    alarmed = say(state, "help me")
+    assert "Are you in danger now?" in texts(alarmed) and "sos" in buttons(alarmed)
+    assert "What is their date of birth?" not in texts(alarmed)
+    assert alarmed.state.data[SEEK] == {"step": "name", "agree": True}
+    back = press(alarmed.state, "dgr:no")
+    assert "What is the full name of the person you are looking for?" in texts(back)
+    assert back.state.step == Step.NEW and SEEK in back.state.data
+    assert "Are you in danger now?" in texts(say(state, "tolong!!"))
+
+
+def test_a_name_not_in_letters_is_asked_as_theirs_not_yours() -> None:
+    """The relative types the name of the one they look for: "type your name" would ask for theirs."""
+    state = press(command(State(step=Step.NEW, lang="en"), "find").state, "sk:agree:yes").state
+    again = texts(say(state, "🙂🙂"))
+    assert "Please type their name in letters." in again and "your name" not in again
+
+
+def test_find_warns_about_transfers_before_anything_is_asked() -> None:
+    """Families are who impostors call ("we found your son, pay the fee"): /find says plainly, before
+    the first question, that the embassy never asks for a transfer, as the welcome does."""
+    asked = command(State(step=Step.NEW, lang="en"), "find")
+    assert "The embassy never asks you to transfer money" in texts(asked)
+    assert "Do you agree?" in texts(asked)

@@ -115,6 +115,32 @@ async def test_closed_long_ago_loses_its_personal_data_a_recent_one_keeps_it(tmp
         await engine.dispose()
 
 
+async def test_a_case_merged_into_one_closed_long_ago_is_erased_with_it(tmp_path: Path) -> None:
+    """The same person reported twice, one case merged into the other: officers close only the case
+    kept (the merged one is off every list), so the merged one goes when the case kept goes."""
+    engine = make_engine(database_url(tmp_path, "merged"))
+    try:
+        await upgrade(engine)
+        sessions = make_sessionmaker(engine)
+        async with sessions() as session, session.begin():
+            kept = await seed_case(session, 1, "closed", closed_days_ago=DAYS + 20)
+            merged = await seed_case(session, 2, "new", closed_days_ago=None)
+            open_kept = await seed_case(session, 3, "in_progress", closed_days_ago=None)
+            merged_open = await seed_case(session, 4, "new", closed_days_ago=None)
+            (await session.get_one(Report, merged)).merged_into_id = kept
+            (await session.get_one(Report, merged_open)).merged_into_id = open_kept
+        assert await erase_expired(sessions, "PNH", NOW, DAYS) == 2
+        async with sessions() as session:
+            for erased in (kept, merged):
+                report = await session.get_one(Report, erased)
+                assert report.erased_at is not None and report.full_name is None and report.nik_hash is None
+            for alive in (open_kept, merged_open):
+                report = await session.get_one(Report, alive)
+                assert report.erased_at is None and report.full_name is not None
+    finally:
+        await engine.dispose()
+
+
 async def test_hotline_erase_expired_says_how_many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # a server database's key file is in the working folder's var/
     url = database_url(tmp_path, "cli")

@@ -257,3 +257,39 @@ async def test_a_pair_found_later_edits_the_later_card(world: World) -> None:
     async with world.sessions() as session, session.begin():  # told again: nothing new to edit
         await duplicates.checked(session, await session.get_one(Report, first), NOW, changed)
     assert edited == [second]
+
+
+async def test_a_case_seated_on_a_planned_flight_is_not_merged_away(world: World) -> None:
+    """Merged away, a case is off every list but stays on its flight's manifest: the person would
+    travel twice (or on a case nobody sees). The merge is refused until it is kept or taken off."""
+    from storage.models import Flight, FlightPassenger
+
+    first = await world.case(full_name="Joko Susilo", nik="3201014501900001")
+    second = await world.case(full_name="Djoko Soesilo", nik="3201014501900001")
+    async with world.sessions() as session, session.begin():
+        flight = Flight(departs_at=NOW + timedelta(days=3), created_by=7001)
+        session.add(flight)
+        await session.flush()
+        session.add(FlightPassenger(flight_id=flight.id, report_id=second, added_by=7001, added_at=NOW))
+        (await session.get_one(Report, second)).flight_id = flight.id
+    pair = (await world.pairs())[(first, second)]
+    assert await world.duplicates.merge(pair.id, keep_id=first, by=7001) == Decision.TRAVELS
+    assert (await world.report(second)).merged_into_id is None
+    assert (await world.pairs())[(first, second)].status == "open"
+    assert await world.duplicates.merge(pair.id, keep_id=second, by=7001) == Decision.MERGED  # it travels
+    assert (await world.report(first)).merged_into_id == second
+
+
+async def test_the_officers_open_list_shows_a_merged_person_once(world: World) -> None:
+    """/open and /mine list open cases: a case merged into another is the same person, listed once
+    (as the console's list and the daily report count it)."""
+    from bot.services.cases import Cases
+
+    first = await world.case(full_name="Joko Susilo", nik="3201014501900001")
+    second = await world.case(full_name="Djoko Soesilo", nik="3201014501900001")
+    pair = (await world.pairs())[(first, second)]
+    async with world.sessions() as session:
+        assert {r.id for r in await Cases(session, "PNH", NOW).open_cases()} == {first, second}
+    assert await world.duplicates.merge(pair.id, keep_id=first, by=7001) == Decision.MERGED
+    async with world.sessions() as session:
+        assert [r.id for r in await Cases(session, "PNH", NOW).open_cases()] == [first]

@@ -124,3 +124,57 @@ async def test_a_search_ends_after_the_retention_days_and_keeps_nothing(hotline:
         assert list(await session.scalars(select(NameKey).where(NameKey.owner == "search"))) == []
     assert await matches(hotline, search_id) == {}
     assert siti  # the case itself is not the search's to end
+
+
+async def test_a_question_held_for_the_person_found_is_not_sent_once_the_search_ends(
+    hotline: Hotline,
+) -> None:
+    """She said "wait until I write": the officer's question waits. Asked twice (a double click), it
+    waits once; the relative's /delete, or the search's end, takes it back before she ever reads
+    that someone is asking for her."""
+    from storage.models import OutboxMessage
+
+    async def questions() -> list[OutboxMessage]:
+        async with hotline.sessions() as session:
+            query = select(OutboxMessage).where(OutboxMessage.kind == "found_ask").order_by(OutboxMessage.id)
+            return list(await session.scalars(query))
+
+    siti = await case(hotline, 1, "Siti Nurhaliza", BORN)
+    first = await search(hotline, "Siti Nurhalisa", BORN)
+    assert await hotline.families.ask(first, siti, 9001)
+    await hotline.families.ask(first, siti, 9001)
+    assert [q.status for q in await questions()] == ["held"]
+    async with hotline.sessions() as session, session.begin():
+        seeker = (await session.get_one(Search, first)).seeker_user_id
+        await searches.erase_seeker(session, seeker)
+    assert [q.status for q in await questions()] == ["failed"]
+
+    second = await search(hotline, "Siti Nur Halisa", BORN)  # another relative (another length: id)
+    assert await hotline.families.ask(second, siti, 9001)
+    assert [q.status for q in await questions()] == ["failed", "held"]
+    # officers think better of it and ask another Siti: the first one is not asked after all
+    other = await case(hotline, 2, "Siti Nurhalisa", BORN)
+    assert await hotline.families.ask(second, other, 9001)
+    assert [q.status for q in await questions()] == ["failed", "failed", "held"]
+    await erase_expired(hotline.sessions, "PNH", NOW + timedelta(days=181), 180)
+    assert [q.status for q in await questions()] == ["failed", "failed", "failed"]
+
+
+async def test_asking_a_case_merged_into_another_asks_the_person_of_the_case_kept(hotline: Hotline) -> None:
+    """A friend reported Siti from his phone; her own report came later and the friend's was merged
+    into it. The family's question is for Siti, in her chat, never for the friend's."""
+    from storage.models import OutboxMessage
+
+    friends = await case(hotline, 1, "Siti Nurhaliza", BORN)
+    search_id = await search(hotline, "Siti Nurhalisa", BORN)
+    assert set(await matches(hotline, search_id)) == {friends}
+    own = await case(hotline, 2, "Siti Nurhaliza", BORN)
+    async with hotline.sessions() as session, session.begin():
+        (await session.get_one(Report, friends)).merged_into_id = own
+    assert await hotline.families.ask(search_id, friends, 9001)
+    async with hotline.sessions() as session:
+        question = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "found_ask"))
+        ).one()
+        assert question.chat_id == 2 and question.report_id == own
+        assert (await session.get_one(Search, search_id)).report_id == own
