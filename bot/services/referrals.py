@@ -193,7 +193,8 @@ class Referrals:
         status, now = ANSWERS[pressed.field(1)], self.clock()
         async with self.sessions() as session, session.begin():
             citizen = await citizen_by_user(session, user_id)
-            referral = await session.get(Referral, referral_id)
+            # locked: a press delivered to two workers at once is answered once
+            referral = await session.get(Referral, referral_id, with_for_update=True)
             report = await session.get(Report, referral.report_id) if referral else None
             if citizen is None or referral is None or report is None or report.citizen_id != citizen.id:
                 return None

@@ -243,7 +243,7 @@ async def answer(session: AsyncSession, user_id: int, search_id: int | None, sai
                  catalogs: Catalogs, mission: str) -> str | None:  # fmt: skip
     """The person found answers; the msgid to show them, or None when the button is not theirs or no
     longer asks anything (forged, answered, the search ended)."""
-    search = await session.get(Search, search_id) if search_id is not None else None
+    search = await session.get(Search, search_id, with_for_update=True) if search_id is not None else None
     if search is None or search.status != "asking" or search.report_id is None or said not in ANSWERED:
         return None
     report = await session.get(Report, search.report_id)
