@@ -65,6 +65,19 @@ class Translator:
         return format_decimal(value, locale=self.lang)
 
 
+class Problem(ValueError):
+    """Something refused, said later in the reader's language: `message` (a msgid, English) with its
+    `params` (services raise it; the chat and the console say it with `said`)."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
+
+    def said(self, t: Translator) -> str:
+        return t(self.message, **self.params)
+
+
 def _load(lang: str, base: Path) -> Translations:
     folder = base / lang / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"

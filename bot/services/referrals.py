@@ -26,7 +26,7 @@ from bot.core.callbacks import Callback, Scope
 from bot.core.contact import may_write_first
 from bot.core.partners import Partner
 from bot.core.stage import Stage
-from bot.i18n import N_, Catalogs, Translator
+from bot.i18n import N_, Catalogs, Problem
 from bot.services import stages
 from bot.services.alerts import Alerts, AlertSettings
 from bot.services.casework import record_exported
@@ -50,16 +50,8 @@ DETAILS_LIMIT = 2000
 QUESTION_PRIORITY = 3
 
 
-class ReferralProblem(ValueError):
-    """A referral that cannot be made: `message` (a msgid) with its `params`, for the person asking."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message.format(**params) if params else message)
-        self.message = message
-        self.params = params
-
-    def said(self, t: Translator) -> str:
-        return t(self.message, **self.params)
+class ReferralProblem(Problem):
+    """A referral that cannot be made, for the person asking, in their language."""
 
 
 @dataclass(frozen=True, slots=True)

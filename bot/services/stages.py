@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.case import OPEN_STATUSES, Status
 from bot.core.stage import ENDINGS, WAY_HOME, Stage
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Problem, Translator
 from storage.models import Flight, FlightPassenger, Report, ReportEvent
 
 # The journey's keys (Report.journey, encrypted JSON): the facts of the stages, as the exports read them
@@ -80,17 +80,8 @@ BULK_FACT: dict[str, str] = {
 BULK_STAGES = tuple(BULK_FACT)
 
 
-class StageProblem(ValueError):
-    """Facts a stage cannot take: `message` (a msgid, English) with its `params`, for the person who
-    typed them, in their language."""
-
-    def __init__(self, message: str, **params: object) -> None:
-        super().__init__(message.format(**params) if params else message)
-        self.message = message
-        self.params = params
-
-    def said(self, t: Translator) -> str:
-        return t(self.message, **self.params)
+class StageProblem(Problem):
+    """Facts a stage cannot take, for the person who typed them, in their language."""
 
 
 @dataclass(frozen=True, slots=True)
