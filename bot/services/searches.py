@@ -275,12 +275,12 @@ TOLD_WORDS = N_(
 
 
 async def forget_case(session: AsyncSession, report_id: int) -> None:
-    """A case erased: its matches go, and an ask waiting for its answer closes without a word."""
+    """A case erased: its matches go, and an ask waiting for its answer closes without a word (its
+    name keys go with services.duplicates.forget, which keys cases)."""
     await session.execute(delete(SearchMatch).where(SearchMatch.report_id == report_id))
     await session.execute(
         update(Search).where(Search.report_id == report_id, Search.status == "asking").values(status="closed")
     )
-    await session.execute(delete(NameKey).where(NameKey.owner == REPORT, NameKey.owner_id == report_id))
 
 
 PERSONAL = ("relation", "sought_name", "sought_birth", "birth_hash", "last_place", "seeker_name",
